@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+#include "llm-scenario-options.h"
+
+#include "llm-input-error.h"
+
+#include "ns3/command-line.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+namespace ns3
+{
+
+namespace
+{
+
+const char* kSource = "command line";
+
+/// Parse a finite positive number, or throw naming the option.
+double
+PositiveNumber(const std::string& option, const std::string& text)
+{
+    char* end = nullptr;
+    errno = 0;
+    double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || errno != 0 || !std::isfinite(v) || !(v > 0))
+    {
+        throw LlmInputError(kSource, option, "expected a positive number, got \"" + text + "\"");
+    }
+    return v;
+}
+
+/// Parse a positive integer below 2^32, or throw naming the option.
+uint32_t
+PositiveInteger(const std::string& option, const std::string& text)
+{
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+    if (text.empty() || text[0] == '-' || *end != '\0' || errno != 0 || v == 0 || v > UINT32_MAX)
+    {
+        throw LlmInputError(kSource, option, "expected a positive integer, got \"" + text + "\"");
+    }
+    return static_cast<uint32_t>(v);
+}
+
+} // namespace
+
+void
+LlmScenarioOptions::AddToCommandLine(CommandLine& cmd)
+{
+    cmd.AddValue("scenario", "Scenario JSON file (default: the built-in OPT-350m scenario)", m_scenario);
+    cmd.AddValue("model", "Replace the model by a built-in profile (opt-125m, opt-350m, opt-1.3b, "
+                          "opt-6.7b, llama-2-7b)", m_model);
+    cmd.AddValue("delta", "Override the weight-error budget delta (positive number)", m_delta);
+    cmd.AddValue("tokens", "Override n, the number of generated tokens", m_tokens);
+    cmd.AddValue("batch", "Override beta, the batch size (sequences)", m_batch);
+    cmd.AddValue("b-min", "Override b_min, the smallest bit width (bits)", m_bMin);
+    cmd.AddValue("b-max", "Override b_max, the largest bit width (bits)", m_bMax);
+    cmd.AddValue("b-step", "Override the step between bit widths (bits)", m_bStep);
+    cmd.AddValue("max-layers-per-server",
+                 "Override constraint (2d): a positive integer or \"unlimited\"",
+                 m_maxLayers);
+}
+
+LlmScenario
+LlmScenarioOptions::Build() const
+{
+    LlmScenario s = m_scenario.empty() ? LlmScenario::BuiltInDefault() : LlmScenario::Load(m_scenario);
+    if (!m_model.empty())
+    {
+        if (!LlmProfile::IsBuiltIn(m_model))
+        {
+            LlmProfile::BuiltIn(m_model); // throws, listing the known names
+        }
+        s.SetModel(LlmProfile::BuiltIn(m_model), m_model);
+    }
+    if (!m_delta.empty())
+    {
+        s.GetQuantization().delta = PositiveNumber("--delta", m_delta);
+    }
+    if (!m_tokens.empty())
+    {
+        s.GetWorkload().tokens = PositiveInteger("--tokens", m_tokens);
+    }
+    if (!m_batch.empty())
+    {
+        s.GetWorkload().batch = PositiveInteger("--batch", m_batch);
+    }
+    if (!m_bMin.empty())
+    {
+        s.GetQuantization().bMin = PositiveInteger("--b-min", m_bMin);
+    }
+    if (!m_bMax.empty())
+    {
+        s.GetQuantization().bMax = PositiveInteger("--b-max", m_bMax);
+    }
+    if (!m_bStep.empty())
+    {
+        s.GetQuantization().bStep = PositiveInteger("--b-step", m_bStep);
+    }
+    if (!m_maxLayers.empty())
+    {
+        if (m_maxLayers == "unlimited")
+        {
+            s.SetMaxLayersPerServer(std::nullopt);
+        }
+        else
+        {
+            s.SetMaxLayersPerServer(PositiveInteger("--max-layers-per-server", m_maxLayers));
+        }
+    }
+    // The overrides together must still make a valid scenario (e.g. b_min <= b_max).
+    s.Validate(GetSource() + " with command-line overrides");
+    return s;
+}
+
+std::string
+LlmScenarioOptions::GetSource() const
+{
+    return m_scenario.empty() ? std::string("built-in scenario") : m_scenario;
+}
+
+} // namespace ns3
