@@ -26,7 +26,7 @@ namespace ns3
 
 #if EDGE_LLM_NS3_MINOR >= 41
 /// EnumValue holding an enum of type T (a template from ns-3.41).
-template <typename T>
+template<typename T>
 using EdgeLlmEnumValue = EnumValue<T>;
 
 /**
@@ -34,7 +34,7 @@ using EdgeLlmEnumValue = EnumValue<T>;
  * @param a the member or getter/setter pointer
  * @return the accessor
  */
-template <typename T, typename A>
+template<typename T, typename A>
 Ptr<const AttributeAccessor>
 EdgeLlmMakeEnumAccessor(A a)
 {
@@ -42,7 +42,7 @@ EdgeLlmMakeEnumAccessor(A a)
 }
 #else
 /// EnumValue holding an enum of type T (not a template before ns-3.41).
-template <typename T>
+template<typename T>
 using EdgeLlmEnumValue = EnumValue;
 
 /**
@@ -50,7 +50,7 @@ using EdgeLlmEnumValue = EnumValue;
  * @param a the member or getter/setter pointer
  * @return the accessor
  */
-template <typename T, typename A>
+template<typename T, typename A>
 Ptr<const AttributeAccessor>
 EdgeLlmMakeEnumAccessor(A a)
 {

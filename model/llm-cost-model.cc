@@ -15,10 +15,10 @@ namespace ns3
 NS_LOG_COMPONENT_DEFINE("LlmCostModel");
 
 LlmCostModel::LlmCostModel(const LlmScenario& scenario)
-    : m_scenario(scenario),
-      m_bitSet(MakeBitSet(scenario.GetQuantization())),
-      m_workScale(static_cast<double>(scenario.GetWorkload().tokens) *
-                  static_cast<double>(scenario.GetWorkload().batch))
+    : m_scenario(scenario)
+    , m_bitSet(MakeBitSet(scenario.GetQuantization()))
+    , m_workScale(static_cast<double>(scenario.GetWorkload().tokens)
+                  * static_cast<double>(scenario.GetWorkload().batch))
 {
     NS_LOG_FUNCTION(this);
     const std::size_t n = GetNServers();
@@ -126,16 +126,16 @@ double
 LlmCostModel::ComputeDelay(std::size_t l, std::size_t i, uint32_t bits) const
 {
     const LlmProfile& m = m_scenario.GetModel();
-    return m_workScale * m.GetLayer(l).flopsPerToken / m_scenario.GetServers()[i].ccsHz *
-           static_cast<double>(bits) / static_cast<double>(m.GetOriginalBits());
+    return m_workScale * m.GetLayer(l).flopsPerToken / m_scenario.GetServers()[i].ccsHz
+           * static_cast<double>(bits) / static_cast<double>(m.GetOriginalBits());
 }
 
 double
 LlmCostModel::OutputBits(std::size_t l, uint32_t bits) const
 {
-    return m_workScale *
-           static_cast<double>(m_scenario.GetModel().GetLayer(l).outputElementsPerToken) *
-           static_cast<double>(bits);
+    return m_workScale
+           * static_cast<double>(m_scenario.GetModel().GetLayer(l).outputElementsPerToken)
+           * static_cast<double>(bits);
 }
 
 double
@@ -152,8 +152,8 @@ LlmCostModel::TransferDelay(std::size_t l, std::size_t i, std::size_t j, uint32_
 double
 LlmCostModel::StorageBytes(std::size_t l, uint32_t bits) const
 {
-    return static_cast<double>(m_scenario.GetModel().GetLayer(l).params) *
-           static_cast<double>(bits) / 8.0;
+    return static_cast<double>(m_scenario.GetModel().GetLayer(l).params) * static_cast<double>(bits)
+           / 8.0;
 }
 
 double
@@ -207,8 +207,8 @@ LlmCostModel::CheckPlacement(const LlmPlacement& p) const
     const auto& servers = m_scenario.GetServers();
     if (p.size() != layers.size())
     {
-        return "placement has " + std::to_string(p.size()) + " layers, the model " +
-               std::to_string(layers.size());
+        return "placement has " + std::to_string(p.size()) + " layers, the model "
+               + std::to_string(layers.size());
     }
     std::vector<double> used(servers.size(), 0.0);
     std::vector<uint32_t> count(servers.size(), 0);
@@ -216,8 +216,8 @@ LlmCostModel::CheckPlacement(const LlmPlacement& p) const
     {
         if (p[l].server >= servers.size())
         {
-            return "layer " + layers[l].name + ": server index " + std::to_string(p[l].server) +
-                   " out of range";
+            return "layer " + layers[l].name + ": server index " + std::to_string(p[l].server)
+                   + " out of range";
         }
         const std::string where = "layer " + layers[l].name + " on " + servers[p[l].server].name;
         if (std::find(m_bitSet.begin(), m_bitSet.end(), p[l].bits) == m_bitSet.end())
@@ -226,16 +226,16 @@ LlmCostModel::CheckPlacement(const LlmPlacement& p) const
         }
         if (!IsAllowed(l, p[l].bits))
         {
-            return where + ": " + std::to_string(p[l].bits) +
-                   " bits exceeds the weight-error budget delta (eq. 5-7)";
+            return where + ": " + std::to_string(p[l].bits)
+                   + " bits exceeds the weight-error budget delta (eq. 5-7)";
         }
         used[p[l].server] += StorageBytes(l, p[l].bits);
         ++count[p[l].server];
-        if (l + 1 < p.size() && p[l].server != p[l + 1].server &&
-            LinkBps(p[l].server, p[l + 1].server) <= 0)
+        if (l + 1 < p.size() && p[l].server != p[l + 1].server
+            && LinkBps(p[l].server, p[l + 1].server) <= 0)
         {
-            return where + ": no link to " + servers[p[l + 1].server].name + " (next layer " +
-                   layers[l + 1].name + ", constraint 2f)";
+            return where + ": no link to " + servers[p[l + 1].server].name + " (next layer "
+                   + layers[l + 1].name + ", constraint 2f)";
         }
     }
     const auto maxLayers = m_scenario.GetMaxLayersPerServer();
@@ -243,15 +243,15 @@ LlmCostModel::CheckPlacement(const LlmPlacement& p) const
     {
         if (maxLayers && count[i] > *maxLayers)
         {
-            return "server " + servers[i].name + " hosts " + std::to_string(count[i]) +
-                   " layers, more than max_layers_per_server = " + std::to_string(*maxLayers) +
-                   " (constraint 2d)";
+            return "server " + servers[i].name + " hosts " + std::to_string(count[i])
+                   + " layers, more than max_layers_per_server = " + std::to_string(*maxLayers)
+                   + " (constraint 2d)";
         }
         if (used[i] > StorageCapacity(i) * (1 + 1e-12))
         {
-            return "server " + servers[i].name + " stores " + std::to_string(used[i]) +
-                   " bytes, more than storage_bytes = " + std::to_string(StorageCapacity(i)) +
-                   " (constraint 2e)";
+            return "server " + servers[i].name + " stores " + std::to_string(used[i])
+                   + " bytes, more than storage_bytes = " + std::to_string(StorageCapacity(i))
+                   + " (constraint 2e)";
         }
     }
     return "";

@@ -184,11 +184,11 @@ class LlmCostModel
     std::string CheckPlacement(const LlmPlacement& placement) const;
 
   private:
-    const LlmScenario& m_scenario;                      //!< The instance
-    std::vector<uint32_t> m_bitSet;                     //!< 𝓑, ascending
-    std::vector<std::vector<uint32_t>> m_allowedBits;   //!< δ-allowed bits per layer
-    std::vector<double> m_bps;                          //!< Ω_ij, row-major N×N (0: no link)
-    double m_workScale{0};                              //!< n · β
+    const LlmScenario& m_scenario;                    //!< The instance
+    std::vector<uint32_t> m_bitSet;                   //!< 𝓑, ascending
+    std::vector<std::vector<uint32_t>> m_allowedBits; //!< δ-allowed bits per layer
+    std::vector<double> m_bps;                        //!< Ω_ij, row-major N×N (0: no link)
+    double m_workScale{0};                            //!< n · β
 };
 
 } // namespace ns3

@@ -3,7 +3,6 @@
 #include "llm-profile.h"
 
 #include "llm-input-error.h"
-
 #include "ns3/assert.h"
 #include "ns3/log.h"
 
@@ -18,15 +17,15 @@ NS_LOG_COMPONENT_DEFINE("LlmProfile");
 bool
 LlmLayer::operator==(const LlmLayer& other) const
 {
-    return name == other.name && params == other.params && flopsPerToken == other.flopsPerToken &&
-           outputElementsPerToken == other.outputElementsPerToken &&
-           weightMaxAbs == other.weightMaxAbs && weightError == other.weightError;
+    return name == other.name && params == other.params && flopsPerToken == other.flopsPerToken
+           && outputElementsPerToken == other.outputElementsPerToken
+           && weightMaxAbs == other.weightMaxAbs && weightError == other.weightError;
 }
 
 LlmProfile::LlmProfile(std::string name, uint32_t originalBits, std::vector<LlmLayer> layers)
-    : m_name(std::move(name)),
-      m_originalBits(originalBits),
-      m_layers(std::move(layers))
+    : m_name(std::move(name))
+    , m_originalBits(originalBits)
+    , m_layers(std::move(layers))
 {
 }
 
@@ -76,8 +75,8 @@ LlmProfile::FromArchitecture(const LlmArchitecture& a)
     LlmLayer head;
     head.name = "head";
     uint64_t headMatmul = (projected ? d * e : 0) + e * a.vocabSize;
-    head.params = (a.finalLayerNorm ? norm : 0) + (projected ? d * e : 0) +
-                  (a.tiedHead ? 0 : a.vocabSize * e);
+    head.params = (a.finalLayerNorm ? norm : 0) + (projected ? d * e : 0)
+                  + (a.tiedHead ? 0 : a.vocabSize * e);
     head.flopsPerToken = 2.0 * static_cast<double>(headMatmul);
     head.outputElementsPerToken = a.vocabSize;
     head.weightMaxAbs = a.weightMaxAbs;
@@ -218,17 +217,16 @@ LlmProfile::GetTotalParams() const
 double
 LlmProfile::GetTotalFlopsPerToken() const
 {
-    return std::accumulate(m_layers.begin(),
-                           m_layers.end(),
-                           0.0,
-                           [](double s, const LlmLayer& l) { return s + l.flopsPerToken; });
+    return std::accumulate(m_layers.begin(), m_layers.end(), 0.0, [](double s, const LlmLayer& l) {
+        return s + l.flopsPerToken;
+    });
 }
 
 bool
 LlmProfile::operator==(const LlmProfile& other) const
 {
-    return m_name == other.m_name && m_originalBits == other.m_originalBits &&
-           m_layers == other.m_layers;
+    return m_name == other.m_name && m_originalBits == other.m_originalBits
+           && m_layers == other.m_layers;
 }
 
 } // namespace ns3

@@ -33,10 +33,7 @@ struct LlmLayer
      * @brief Whether the analytic bound can be used (weight_max_abs was given).
      * @return true if weightMaxAbs > 0
      */
-    bool HasWeightMaxAbs() const
-    {
-        return weightMaxAbs > 0;
-    }
+    bool HasWeightMaxAbs() const { return weightMaxAbs > 0; }
 
     /**
      * @brief Layer equality (all fields).
@@ -62,18 +59,18 @@ struct LlmArchitecture
         LLAMA //!< Llama-2: rotary positions, no biases, RMSNorm, SwiGLU MLP, untied head
     };
 
-    std::string name;              //!< Profile name, e.g. "opt-350m"
-    Family family{Family::OPT};    //!< Decoder family
-    uint64_t vocabSize{0};         //!< Vocabulary size V
-    uint64_t hiddenSize{0};        //!< Model width d (hidden_size)
-    uint64_t ffnSize{0};           //!< MLP inner width (ffn_dim / intermediate_size)
-    uint32_t numLayers{0};         //!< Decoder blocks
-    uint64_t maxPositions{0};      //!< Learned position table rows (OPT: max_positions + 2)
-    uint64_t wordEmbedProjDim{0};  //!< OPT word_embed_proj_dim (!= d adds project_in/out)
-    bool finalLayerNorm{true};     //!< A final norm before the head (OPT: do_layer_norm_before)
-    bool tiedHead{true};           //!< The LM head reuses the token-embedding matrix
-    uint32_t originalBits{32};     //!< Bit width the weights were trained/stored with
-    double weightMaxAbs{0.3};      //!< R assumed for every layer (no per-layer statistics given)
+    std::string name;             //!< Profile name, e.g. "opt-350m"
+    Family family{Family::OPT};   //!< Decoder family
+    uint64_t vocabSize{0};        //!< Vocabulary size V
+    uint64_t hiddenSize{0};       //!< Model width d (hidden_size)
+    uint64_t ffnSize{0};          //!< MLP inner width (ffn_dim / intermediate_size)
+    uint32_t numLayers{0};        //!< Decoder blocks
+    uint64_t maxPositions{0};     //!< Learned position table rows (OPT: max_positions + 2)
+    uint64_t wordEmbedProjDim{0}; //!< OPT word_embed_proj_dim (!= d adds project_in/out)
+    bool finalLayerNorm{true};    //!< A final norm before the head (OPT: do_layer_norm_before)
+    bool tiedHead{true};          //!< The LM head reuses the token-embedding matrix
+    uint32_t originalBits{32};    //!< Bit width the weights were trained/stored with
+    double weightMaxAbs{0.3};     //!< R assumed for every layer (no per-layer statistics given)
 };
 
 /**
@@ -163,9 +160,9 @@ class LlmProfile
     bool operator==(const LlmProfile& other) const;
 
   private:
-    std::string m_name;              //!< Model name
-    uint32_t m_originalBits{32};     //!< Original bit precision
-    std::vector<LlmLayer> m_layers;  //!< Ordered layers
+    std::string m_name;             //!< Model name
+    uint32_t m_originalBits{32};    //!< Original bit precision
+    std::vector<LlmLayer> m_layers; //!< Ordered layers
 };
 
 } // namespace ns3

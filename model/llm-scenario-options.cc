@@ -3,7 +3,6 @@
 #include "llm-scenario-options.h"
 
 #include "llm-input-error.h"
-
 #include "ns3/command-line.h"
 
 #include <cerrno>
@@ -51,9 +50,13 @@ PositiveInteger(const std::string& option, const std::string& text)
 void
 LlmScenarioOptions::AddToCommandLine(CommandLine& cmd)
 {
-    cmd.AddValue("scenario", "Scenario JSON file (default: the built-in OPT-350m scenario)", m_scenario);
-    cmd.AddValue("model", "Replace the model by a built-in profile (opt-125m, opt-350m, opt-1.3b, "
-                          "opt-6.7b, llama-2-7b)", m_model);
+    cmd.AddValue("scenario",
+                 "Scenario JSON file (default: the built-in OPT-350m scenario)",
+                 m_scenario);
+    cmd.AddValue("model",
+                 "Replace the model by a built-in profile (opt-125m, opt-350m, opt-1.3b, "
+                 "opt-6.7b, llama-2-7b)",
+                 m_model);
     cmd.AddValue("delta", "Override the weight-error budget delta (positive number)", m_delta);
     cmd.AddValue("tokens", "Override n, the number of generated tokens", m_tokens);
     cmd.AddValue("batch", "Override beta, the batch size (sequences)", m_batch);
@@ -68,7 +71,8 @@ LlmScenarioOptions::AddToCommandLine(CommandLine& cmd)
 LlmScenario
 LlmScenarioOptions::Build() const
 {
-    LlmScenario s = m_scenario.empty() ? LlmScenario::BuiltInDefault() : LlmScenario::Load(m_scenario);
+    LlmScenario s =
+        m_scenario.empty() ? LlmScenario::BuiltInDefault() : LlmScenario::Load(m_scenario);
     if (!m_model.empty())
     {
         if (!LlmProfile::IsBuiltIn(m_model))

@@ -3,7 +3,6 @@
 #include "llm-scenario.h"
 
 #include "llm-input-error.h"
-
 #include "ns3/log.h"
 #include "ns3/rng-stream.h"
 
@@ -70,8 +69,7 @@ class JsonReader
     {
         if (!j.is_object())
         {
-            Fail(path.empty() ? "(top level)" : path,
-                 "expected " + expected + ", got " + Got(j));
+            Fail(path.empty() ? "(top level)" : path, "expected " + expected + ", got " + Got(j));
         }
         for (const auto& item : j.items())
         {
@@ -192,17 +190,16 @@ ReadLayer(const JsonReader& r, const Json& j, const std::string& p)
     l.flopsPerToken = r.Number(r.Member(j, p, "flops_per_token", "a non-negative number"),
                                p + ".flops_per_token",
                                "a non-negative number");
-    l.outputElementsPerToken =
-        r.Integer(r.Member(j, p, "output_elements_per_token", kPositiveInt),
-                  p + ".output_elements_per_token",
-                  kPositiveInt);
+    l.outputElementsPerToken = r.Integer(r.Member(j, p, "output_elements_per_token", kPositiveInt),
+                                         p + ".output_elements_per_token",
+                                         kPositiveInt);
     if (j.contains("weight_max_abs"))
     {
         l.weightMaxAbs = r.Number(j["weight_max_abs"], p + ".weight_max_abs", kPositive);
         if (!(l.weightMaxAbs > 0))
         {
-            r.Fail(p + ".weight_max_abs", std::string("expected ") + kPositive + ", got " +
-                                              Got(j["weight_max_abs"]));
+            r.Fail(p + ".weight_max_abs",
+                   std::string("expected ") + kPositive + ", got " + Got(j["weight_max_abs"]));
         }
     }
     if (j.contains("weight_error"))
@@ -213,16 +210,16 @@ ReadLayer(const JsonReader& r, const Json& j, const std::string& p)
         {
             r.Fail(pe,
                    "expected a non-empty object mapping bit widths to errors, e.g. "
-                   "{\"4\": 0.01, \"8\": 1e-4}, got " +
-                       Got(t));
+                   "{\"4\": 0.01, \"8\": 1e-4}, got "
+                       + Got(t));
         }
         for (const auto& item : t.items())
         {
             const std::string pk = pe + "." + item.key();
             uint32_t bits = 0;
             const std::string& k = item.key();
-            if (k.empty() || k.size() > 3 || k.find_first_not_of("0123456789") != std::string::npos ||
-                (bits = static_cast<uint32_t>(std::stoul(k))) == 0)
+            if (k.empty() || k.size() > 3 || k.find_first_not_of("0123456789") != std::string::npos
+                || (bits = static_cast<uint32_t>(std::stoul(k))) == 0)
             {
                 r.Fail(pk, "expected the key to be a positive bit width such as \"8\"");
             }
@@ -257,14 +254,19 @@ ReadModel(const JsonReader& r, const Json& j, std::string& reference)
             {
                 names += (names.empty() ? "" : ", ") + n;
             }
-            r.Fail(p, "expected a model object or a built-in profile name (" + names + "), got " +
-                          Got(j));
+            r.Fail(p,
+                   "expected a model object or a built-in profile name (" + names + "), got "
+                       + Got(j));
         }
         reference = name;
         return LlmProfile::BuiltIn(name);
     }
-    r.Object(j, p, "a model object or a built-in profile name", {"name", "original_bits", "layers"});
-    std::string name = r.String(r.Member(j, p, "name", "a model name"), "model.name", "a non-empty string");
+    r.Object(j,
+             p,
+             "a model object or a built-in profile name",
+             {"name", "original_bits", "layers"});
+    std::string name =
+        r.String(r.Member(j, p, "name", "a model name"), "model.name", "a non-empty string");
     uint32_t bits = r.Integer32(r.Member(j, p, "original_bits", kPositiveInt),
                                 "model.original_bits",
                                 kPositiveInt);
@@ -311,27 +313,32 @@ LlmScenario::Parse(const std::string& text, const std::string& source)
         auto pos = what.find("] ");
         throw LlmInputError(source,
                             "",
-                            "not valid JSON (" +
-                                (pos == std::string::npos ? what : what.substr(pos + 2)) + ")");
+                            "not valid JSON ("
+                                + (pos == std::string::npos ? what : what.substr(pos + 2)) + ")");
     }
 
     JsonReader r(source);
     r.Object(j,
              "",
              "a scenario object",
-             {"model", "workload", "quantization", "servers", "links", "max_layers_per_server",
+             {"model",
+              "workload",
+              "quantization",
+              "servers",
+              "links",
+              "max_layers_per_server",
               "description"});
     LlmScenario s;
-    s.m_model = ReadModel(r, r.Member(j, "", "model", "a model object or name"), s.m_modelReference);
+    s.m_model =
+        ReadModel(r, r.Member(j, "", "model", "a model object or name"), s.m_modelReference);
 
     const Json& w = r.Member(j, "", "workload", "an object with tokens and batch");
     r.Object(w, "workload", "an object with tokens and batch", {"tokens", "batch"});
     s.m_workload.tokens = r.Integer32(r.Member(w, "workload", "tokens", kPositiveInt),
                                       "workload.tokens",
                                       kPositiveInt);
-    s.m_workload.batch = r.Integer32(r.Member(w, "workload", "batch", kPositiveInt),
-                                     "workload.batch",
-                                     kPositiveInt);
+    s.m_workload.batch =
+        r.Integer32(r.Member(w, "workload", "batch", kPositiveInt), "workload.batch", kPositiveInt);
 
     const Json& q = r.Member(j, "", "quantization", "an object with b_min, b_max, b_step, delta");
     r.Object(q, "quantization", "an object", {"b_min", "b_max", "b_step", "delta"});
@@ -354,7 +361,8 @@ LlmScenario::Parse(const std::string& text, const std::string& source)
         const Json& sj = servers[i];
         r.Object(sj, p, "a server object", {"name", "ccs_hz", "storage_bytes", "role"});
         LlmServer srv;
-        srv.name = r.String(r.Member(sj, p, "name", "a server name"), p + ".name", "a non-empty string");
+        srv.name =
+            r.String(r.Member(sj, p, "name", "a server name"), p + ".name", "a non-empty string");
         srv.ccsHz = r.Number(r.Member(sj, p, "ccs_hz", kPositive), p + ".ccs_hz", kPositive);
         if (sj.contains("storage_bytes") && !sj["storage_bytes"].is_null())
         {
@@ -381,14 +389,16 @@ LlmScenario::Parse(const std::string& text, const std::string& source)
         s.m_servers.push_back(srv);
     }
 
-    const Json& links = r.Array(r.Member(j, "", "links", "an array of links"), "links", "an array of links");
+    const Json& links =
+        r.Array(r.Member(j, "", "links", "an array of links"), "links", "an array of links");
     for (std::size_t i = 0; i < links.size(); ++i)
     {
         const std::string p = JsonReader::Index("links", i);
         const Json& lj = links[i];
         r.Object(lj, p, "a link object", {"from", "to", "bps", "delay_s"});
         LlmLink link;
-        link.from = r.String(r.Member(lj, p, "from", "a server name"), p + ".from", "a server name");
+        link.from =
+            r.String(r.Member(lj, p, "from", "a server name"), p + ".from", "a server name");
         link.to = r.String(r.Member(lj, p, "to", "a server name"), p + ".to", "a server name");
         link.bps = r.Number(r.Member(lj, p, "bps", kPositive), p + ".bps", kPositive);
         if (lj.contains("delay_s"))
@@ -407,9 +417,8 @@ LlmScenario::Parse(const std::string& text, const std::string& source)
         }
         else
         {
-            s.m_maxLayersPerServer = r.Integer32(m,
-                                                 "max_layers_per_server",
-                                                 "a positive integer or null (unlimited)");
+            s.m_maxLayersPerServer =
+                r.Integer32(m, "max_layers_per_server", "a positive integer or null (unlimited)");
         }
     }
     s.Validate(source);
@@ -476,8 +485,8 @@ LlmScenario::Validate(const std::string& source) const
             if (bits == 0 || bits > m_model.GetOriginalBits())
             {
                 fail(p + ".weight_error." + std::to_string(bits),
-                     "expected a bit width in [1, original_bits = " +
-                         std::to_string(m_model.GetOriginalBits()) + "]");
+                     "expected a bit width in [1, original_bits = "
+                         + std::to_string(m_model.GetOriginalBits()) + "]");
             }
             if (!(err >= 0))
             {
@@ -510,14 +519,14 @@ LlmScenario::Validate(const std::string& source) const
     if (q.bMin > q.bMax)
     {
         fail("quantization.b_max",
-             "expected b_max >= b_min = " + std::to_string(q.bMin) + ", got " +
-                 std::to_string(q.bMax));
+             "expected b_max >= b_min = " + std::to_string(q.bMin) + ", got "
+                 + std::to_string(q.bMax));
     }
     if (q.bMax > m_model.GetOriginalBits())
     {
         fail("quantization.b_max",
-             "expected at most model.original_bits = " +
-                 std::to_string(m_model.GetOriginalBits()) + ", got " + std::to_string(q.bMax));
+             "expected at most model.original_bits = " + std::to_string(m_model.GetOriginalBits())
+                 + ", got " + std::to_string(q.bMax));
     }
     positive(q.delta, "quantization.delta");
 
@@ -554,7 +563,8 @@ LlmScenario::Validate(const std::string& source) const
         const std::string p = JsonReader::Index("links", k);
         if (serverNames.count(link.from) == 0)
         {
-            fail(p + ".from", "expected the name of a server in servers, got \"" + link.from + "\"");
+            fail(p + ".from",
+                 "expected the name of a server in servers, got \"" + link.from + "\"");
         }
         if (serverNames.count(link.to) == 0)
         {
@@ -566,7 +576,8 @@ LlmScenario::Validate(const std::string& source) const
         }
         if (!pairs.insert({link.from, link.to}).second)
         {
-            fail(p, "expected one link per direction, got " + link.from + " -> " + link.to + " twice");
+            fail(p,
+                 "expected one link per direction, got " + link.from + " -> " + link.to + " twice");
         }
         positive(link.bps, p + ".bps");
         if (link.delaySeconds && (!(*link.delaySeconds >= 0) || !std::isfinite(*link.delaySeconds)))
@@ -653,8 +664,7 @@ LlmScenario::ToJson(bool expandModel) const
         }
         j["links"].push_back(lj);
     }
-    j["max_layers_per_server"] =
-        m_maxLayersPerServer ? Json(*m_maxLayersPerServer) : Json(nullptr);
+    j["max_layers_per_server"] = m_maxLayersPerServer ? Json(*m_maxLayersPerServer) : Json(nullptr);
     return j.dump(2) + "\n";
 }
 
@@ -686,7 +696,7 @@ LlmScenario::BuiltInDefault()
     {
         LlmServer e;
         e.name = "edge" + std::to_string(i);
-        e.ccsHz = std::round(uniform(1e9, 4e9) / 1e6) * 1e6;          // whole MHz
+        e.ccsHz = std::round(uniform(1e9, 4e9) / 1e6) * 1e6;           // whole MHz
         e.storageBytes = std::round(uniform(64e6, 256e6) / 1e6) * 1e6; // whole MB
         s.m_servers.push_back(e);
     }
@@ -703,7 +713,8 @@ LlmScenario::BuiltInDefault()
             if (i != k)
             {
                 double bps = std::round(uniform(100e6, 1e9) / 1e5) * 1e5; // whole 0.1 Mbit/s
-                s.m_links.push_back({"edge" + std::to_string(i), "edge" + std::to_string(k), bps, 1e-4});
+                s.m_links.push_back(
+                    {"edge" + std::to_string(i), "edge" + std::to_string(k), bps, 1e-4});
             }
         }
     }
@@ -732,13 +743,13 @@ LlmScenario::FindServer(const std::string& name) const
 bool
 LlmScenario::operator==(const LlmScenario& o) const
 {
-    return m_model == o.m_model && m_modelReference == o.m_modelReference &&
-           m_workload.tokens == o.m_workload.tokens && m_workload.batch == o.m_workload.batch &&
-           m_quantization.bMin == o.m_quantization.bMin &&
-           m_quantization.bMax == o.m_quantization.bMax &&
-           m_quantization.bStep == o.m_quantization.bStep &&
-           m_quantization.delta == o.m_quantization.delta && m_servers == o.m_servers &&
-           m_links == o.m_links && m_maxLayersPerServer == o.m_maxLayersPerServer;
+    return m_model == o.m_model && m_modelReference == o.m_modelReference
+           && m_workload.tokens == o.m_workload.tokens && m_workload.batch == o.m_workload.batch
+           && m_quantization.bMin == o.m_quantization.bMin
+           && m_quantization.bMax == o.m_quantization.bMax
+           && m_quantization.bStep == o.m_quantization.bStep
+           && m_quantization.delta == o.m_quantization.delta && m_servers == o.m_servers
+           && m_links == o.m_links && m_maxLayersPerServer == o.m_maxLayersPerServer;
 }
 
 const LlmProfile&

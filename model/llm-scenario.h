@@ -38,8 +38,8 @@ struct LlmServer
      */
     bool operator==(const LlmServer& o) const
     {
-        return name == o.name && ccsHz == o.ccsHz && storageBytes == o.storageBytes &&
-               role == o.role;
+        return name == o.name && ccsHz == o.ccsHz && storageBytes == o.storageBytes
+               && role == o.role;
     }
 };
 
@@ -203,12 +203,12 @@ class LlmScenario
     void SetMaxLayersPerServer(std::optional<uint32_t> m);
 
   private:
-    LlmProfile m_model;                            //!< The LLM
-    std::string m_modelReference;                  //!< Built-in name, if the model was one
-    LlmWorkload m_workload;                        //!< n and β
-    LlmQuantization m_quantization;                //!< 𝓑 and δ
-    std::vector<LlmServer> m_servers;              //!< 𝓜
-    std::vector<LlmLink> m_links;                  //!< Directed links Ω_ij
+    LlmProfile m_model;                              //!< The LLM
+    std::string m_modelReference;                    //!< Built-in name, if the model was one
+    LlmWorkload m_workload;                          //!< n and β
+    LlmQuantization m_quantization;                  //!< 𝓑 and δ
+    std::vector<LlmServer> m_servers;                //!< 𝓜
+    std::vector<LlmLink> m_links;                    //!< Directed links Ω_ij
     std::optional<uint32_t> m_maxLayersPerServer{1}; //!< Constraint (2d); empty = unlimited
 };
 

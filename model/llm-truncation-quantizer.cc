@@ -3,7 +3,6 @@
 #include "llm-truncation-quantizer.h"
 
 #include "llm-cost-model.h"
-
 #include "ns3/assert.h"
 #include "ns3/log.h"
 

@@ -30,14 +30,15 @@ class LlmCompatObject : public Object
      */
     static TypeId GetTypeId()
     {
-        static TypeId tid = TypeId("ns3::LlmCompatObject")
-                                .SetParent<Object>()
-                                .AddConstructor<LlmCompatObject>()
-                                .AddAttribute("Mode",
-                                              "A test enum.",
-                                              EdgeLlmEnumValue<Mode>(FIRST),
-                                              EdgeLlmMakeEnumAccessor<Mode>(&LlmCompatObject::m_mode),
-                                              MakeEnumChecker(FIRST, "First", SECOND, "Second"));
+        static TypeId tid =
+            TypeId("ns3::LlmCompatObject")
+                .SetParent<Object>()
+                .AddConstructor<LlmCompatObject>()
+                .AddAttribute("Mode",
+                              "A test enum.",
+                              EdgeLlmEnumValue<Mode>(FIRST),
+                              EdgeLlmMakeEnumAccessor<Mode>(&LlmCompatObject::m_mode),
+                              MakeEnumChecker(FIRST, "First", SECOND, "Second"));
         return tid;
     }
 

@@ -45,14 +45,14 @@ class LlmBitSetAndErrorTestCase : public TestCase
     void DoRun() override
     {
         using V = std::vector<uint32_t>;
-        NS_TEST_ASSERT_MSG_EQ((LlmCostModel::MakeBitSet({4, 32, 2, 1}) ==
-                               V{4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32}),
+        NS_TEST_ASSERT_MSG_EQ((LlmCostModel::MakeBitSet({4, 32, 2, 1})
+                               == V{4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32}),
                               true,
                               "paper's bit set");
-        NS_TEST_ASSERT_MSG_EQ((LlmCostModel::MakeBitSet({4, 31, 4, 1}) ==
-                               V{4, 8, 12, 16, 20, 24, 28, 31}),
-                              true,
-                              "b_max always included");
+        NS_TEST_ASSERT_MSG_EQ(
+            (LlmCostModel::MakeBitSet({4, 31, 4, 1}) == V{4, 8, 12, 16, 20, 24, 28, 31}),
+            true,
+            "b_max always included");
         NS_TEST_ASSERT_MSG_EQ((LlmCostModel::MakeBitSet({8, 8, 3, 1}) == V{8}), true, "single");
 
         NS_TEST_ASSERT_MSG_EQ_TOL(LlmCostModel::AnalyticWeightError(0.3, 8),
@@ -78,8 +78,8 @@ class LlmBitSetAndErrorTestCase : public TestCase
         // OPT-350m with the built-in R = 0.3: the smallest allowed width per δ is the one the
         // DILEMMA paper's Table 1 reports (δ = 1e-7 → 12 bits ... δ ≥ 1e-2 → 4 bits).
         LlmScenario d = LlmScenario::BuiltInDefault();
-        const std::vector<std::pair<double, uint32_t>> table = {
-            {1e-7, 12}, {1e-6, 10}, {1e-5, 8}, {1e-4, 8}, {1e-3, 6}, {1e-2, 4}, {1e-1, 4}, {1, 4}};
+        const std::vector<std::pair<double, uint32_t>> table =
+            {{1e-7, 12}, {1e-6, 10}, {1e-5, 8}, {1e-4, 8}, {1e-3, 6}, {1e-2, 4}, {1e-1, 4}, {1, 4}};
         for (const auto& [delta, bits] : table)
         {
             d.GetQuantization().delta = delta;

@@ -25,9 +25,9 @@ class LlmBuiltInProfileTestCase : public TestCase
      * @param published published total parameter count
      */
     LlmBuiltInProfileTestCase(std::string name, double published)
-        : TestCase("Built-in profile " + name + " against its published size"),
-          m_name(std::move(name)),
-          m_published(published)
+        : TestCase("Built-in profile " + name + " against its published size")
+        , m_name(std::move(name))
+        , m_published(published)
     {
     }
 
@@ -78,8 +78,8 @@ class LlmBuiltInProfileTestCase : public TestCase
                                   "total FLOPs per token of " << m_name);
     }
 
-    std::string m_name;  //!< Profile name
-    double m_published;  //!< Published parameter count
+    std::string m_name; //!< Profile name
+    double m_published; //!< Published parameter count
 };
 
 /**

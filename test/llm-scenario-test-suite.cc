@@ -85,10 +85,9 @@ class LlmScenarioRoundTripTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(unlimited.GetMaxLayersPerServer().has_value(), false, "null");
         NS_TEST_ASSERT_MSG_EQ(Json::parse(unlimited.ToJson()), j, "null round trip");
         j.erase("max_layers_per_server");
-        NS_TEST_ASSERT_MSG_EQ(
-            LlmScenario::Parse(j.dump(), "s").GetMaxLayersPerServer().value_or(0),
-            1,
-            "absent means one layer per server (2d)");
+        NS_TEST_ASSERT_MSG_EQ(LlmScenario::Parse(j.dump(), "s").GetMaxLayersPerServer().value_or(0),
+                              1,
+                              "absent means one layer per server (2d)");
 
         // A built-in model name stays a name, or expands to its layers on request.
         j = Json::parse(kContractExample);
@@ -111,10 +110,10 @@ class LlmScenarioRoundTripTestCase : public TestCase
 
         // The built-in default scenario, expanded, round-trips too.
         const LlmScenario def = LlmScenario::BuiltInDefault();
-        NS_TEST_ASSERT_MSG_EQ((LlmScenario::Parse(def.ToJson(true), "d").GetModel() ==
-                               def.GetModel()),
-                              true,
-                              "default expanded");
+        NS_TEST_ASSERT_MSG_EQ(
+            (LlmScenario::Parse(def.ToJson(true), "d").GetModel() == def.GetModel()),
+            true,
+            "default expanded");
         NS_TEST_ASSERT_MSG_EQ((LlmScenario::Parse(def.ToJson(), "d") == def), true, "default");
     }
 };
@@ -147,8 +146,7 @@ class LlmScenarioBadInputTestCase : public TestCase
         const std::string message = ParseError(j.dump());
         NS_TEST_EXPECT_MSG_NE(message.find(expected),
                               std::string::npos,
-                              what << ": expected \"" << expected << "\" in \"" << message
-                                   << "\"");
+                              what << ": expected \"" << expected << "\" in \"" << message << "\"");
         NS_TEST_EXPECT_MSG_EQ(message.rfind("scenario.json: ", 0),
                               0,
                               what << ": the message starts with the file name: " << message);
@@ -175,80 +173,139 @@ class LlmScenarioBadInputTestCase : public TestCase
                               "wrong type");
 
         // Missing fields.
-        Expect("missing tokens", [](Json& j) { j["workload"].erase("tokens"); },
-               "workload.tokens: missing field");
-        Expect("missing servers", [](Json& j) { j.erase("servers"); }, "servers: missing field");
-        Expect("missing layer params", [](Json& j) { j["model"]["layers"][1].erase("params"); },
-               "model.layers[1].params: missing field");
-        Expect("missing weight data",
-               [](Json& j) { j["model"]["layers"][0].erase("weight_max_abs"); },
-               "model.layers[0]: expected weight_max_abs");
+        Expect(
+            "missing tokens",
+            [](Json& j) { j["workload"].erase("tokens"); },
+            "workload.tokens: missing field");
+        Expect(
+            "missing servers",
+            [](Json& j) { j.erase("servers"); },
+            "servers: missing field");
+        Expect(
+            "missing layer params",
+            [](Json& j) { j["model"]["layers"][1].erase("params"); },
+            "model.layers[1].params: missing field");
+        Expect(
+            "missing weight data",
+            [](Json& j) { j["model"]["layers"][0].erase("weight_max_abs"); },
+            "model.layers[0]: expected weight_max_abs");
 
         // Wrong types.
-        Expect("tokens 1.5", [](Json& j) { j["workload"]["tokens"] = 1.5; },
-               "workload.tokens: expected a positive integer, got 1.5");
-        Expect("params string", [](Json& j) { j["model"]["layers"][0]["params"] = "12M"; },
-               "model.layers[0].params: expected a non-negative integer, got \"12M\"");
-        Expect("links not array", [](Json& j) { j["links"] = 3; },
-               "links: expected an array of links, got 3");
-        Expect("role", [](Json& j) { j["servers"][0]["role"] = "fog"; },
-               "servers[0].role: expected \"edge\" or \"cloud\"");
-        Expect("unknown field", [](Json& j) { j["servers"][0]["storage_byte"] = 1; },
-               "servers[0].storage_byte: unknown field");
-        Expect("bad error key", [](Json& j) { j["model"]["layers"][1]["weight_error"]["x"] = 1; },
-               "model.layers[1].weight_error.x: expected the key to be a positive bit width");
+        Expect(
+            "tokens 1.5",
+            [](Json& j) { j["workload"]["tokens"] = 1.5; },
+            "workload.tokens: expected a positive integer, got 1.5");
+        Expect(
+            "params string",
+            [](Json& j) { j["model"]["layers"][0]["params"] = "12M"; },
+            "model.layers[0].params: expected a non-negative integer, got \"12M\"");
+        Expect(
+            "links not array",
+            [](Json& j) { j["links"] = 3; },
+            "links: expected an array of links, got 3");
+        Expect(
+            "role",
+            [](Json& j) { j["servers"][0]["role"] = "fog"; },
+            "servers[0].role: expected \"edge\" or \"cloud\"");
+        Expect(
+            "unknown field",
+            [](Json& j) { j["servers"][0]["storage_byte"] = 1; },
+            "servers[0].storage_byte: unknown field");
+        Expect(
+            "bad error key",
+            [](Json& j) { j["model"]["layers"][1]["weight_error"]["x"] = 1; },
+            "model.layers[1].weight_error.x: expected the key to be a positive bit width");
 
         // Negative or zero capacities.
-        Expect("negative ccs", [](Json& j) { j["servers"][0]["ccs_hz"] = -2e9; },
-               "servers[0].ccs_hz: expected a positive number, got -2e+09");
-        Expect("zero storage", [](Json& j) { j["servers"][0]["storage_bytes"] = 0; },
-               "servers[0].storage_bytes: expected a positive number, got 0");
-        Expect("zero link", [](Json& j) { j["links"][0]["bps"] = 0; },
-               "links[0].bps: expected a positive number, got 0");
-        Expect("negative delay", [](Json& j) { j["links"][0]["delay_s"] = -1; },
-               "links[0].delay_s: expected a non-negative number, got -1");
-        Expect("zero tokens", [](Json& j) { j["workload"]["tokens"] = 0; },
-               "workload.tokens: expected a positive integer, got 0");
-        Expect("zero max layers", [](Json& j) { j["max_layers_per_server"] = 0; },
-               "max_layers_per_server: expected a positive integer or null");
+        Expect(
+            "negative ccs",
+            [](Json& j) { j["servers"][0]["ccs_hz"] = -2e9; },
+            "servers[0].ccs_hz: expected a positive number, got -2e+09");
+        Expect(
+            "zero storage",
+            [](Json& j) { j["servers"][0]["storage_bytes"] = 0; },
+            "servers[0].storage_bytes: expected a positive number, got 0");
+        Expect(
+            "zero link",
+            [](Json& j) { j["links"][0]["bps"] = 0; },
+            "links[0].bps: expected a positive number, got 0");
+        Expect(
+            "negative delay",
+            [](Json& j) { j["links"][0]["delay_s"] = -1; },
+            "links[0].delay_s: expected a non-negative number, got -1");
+        Expect(
+            "zero tokens",
+            [](Json& j) { j["workload"]["tokens"] = 0; },
+            "workload.tokens: expected a positive integer, got 0");
+        Expect(
+            "zero max layers",
+            [](Json& j) { j["max_layers_per_server"] = 0; },
+            "max_layers_per_server: expected a positive integer or null");
 
         // Links naming unknown servers, self links, duplicates.
-        Expect("unknown to", [](Json& j) { j["links"][0]["to"] = "edge7"; },
-               "links[0].to: expected the name of a server in servers, got \"edge7\"");
-        Expect("unknown from", [](Json& j) { j["links"][0]["from"] = "cloud"; },
-               "links[0].from: expected the name of a server in servers, got \"cloud\"");
-        Expect("self link", [](Json& j) { j["links"][0]["to"] = "edge0"; },
-               "links[0].to: expected a server other than from");
-        Expect("duplicate link", [](Json& j) { j["links"].push_back(j["links"][0]); },
-               "links[1]: expected one link per direction");
-        Expect("duplicate server", [](Json& j) { j["servers"][1]["name"] = "edge0"; },
-               "servers[1].name: expected a unique server name, got \"edge0\" twice");
-        Expect("duplicate layer", [](Json& j) { j["model"]["layers"][1]["name"] = "decoder.0"; },
-               "model.layers[1].name: expected a unique layer name");
+        Expect(
+            "unknown to",
+            [](Json& j) { j["links"][0]["to"] = "edge7"; },
+            "links[0].to: expected the name of a server in servers, got \"edge7\"");
+        Expect(
+            "unknown from",
+            [](Json& j) { j["links"][0]["from"] = "cloud"; },
+            "links[0].from: expected the name of a server in servers, got \"cloud\"");
+        Expect(
+            "self link",
+            [](Json& j) { j["links"][0]["to"] = "edge0"; },
+            "links[0].to: expected a server other than from");
+        Expect(
+            "duplicate link",
+            [](Json& j) { j["links"].push_back(j["links"][0]); },
+            "links[1]: expected one link per direction");
+        Expect(
+            "duplicate server",
+            [](Json& j) { j["servers"][1]["name"] = "edge0"; },
+            "servers[1].name: expected a unique server name, got \"edge0\" twice");
+        Expect(
+            "duplicate layer",
+            [](Json& j) { j["model"]["layers"][1]["name"] = "decoder.0"; },
+            "model.layers[1].name: expected a unique layer name");
 
         // Quantization.
-        Expect("delta zero", [](Json& j) { j["quantization"]["delta"] = 0; },
-               "quantization.delta: expected a positive number, got 0");
-        Expect("delta negative", [](Json& j) { j["quantization"]["delta"] = -1e-5; },
-               "quantization.delta: expected a positive number, got -1e-05");
-        Expect("b_min > b_max",
-               [](Json& j) {
-                   j["quantization"]["b_min"] = 16;
-                   j["quantization"]["b_max"] = 8;
-               },
-               "quantization.b_max: expected b_max >= b_min = 16, got 8");
-        Expect("b_max > original", [](Json& j) { j["quantization"]["b_max"] = 64; },
-               "quantization.b_max: expected at most model.original_bits = 32, got 64");
-        Expect("zero step", [](Json& j) { j["quantization"]["b_step"] = 0; },
-               "quantization.b_step: expected a positive integer, got 0");
+        Expect(
+            "delta zero",
+            [](Json& j) { j["quantization"]["delta"] = 0; },
+            "quantization.delta: expected a positive number, got 0");
+        Expect(
+            "delta negative",
+            [](Json& j) { j["quantization"]["delta"] = -1e-5; },
+            "quantization.delta: expected a positive number, got -1e-05");
+        Expect(
+            "b_min > b_max",
+            [](Json& j) {
+                j["quantization"]["b_min"] = 16;
+                j["quantization"]["b_max"] = 8;
+            },
+            "quantization.b_max: expected b_max >= b_min = 16, got 8");
+        Expect(
+            "b_max > original",
+            [](Json& j) { j["quantization"]["b_max"] = 64; },
+            "quantization.b_max: expected at most model.original_bits = 32, got 64");
+        Expect(
+            "zero step",
+            [](Json& j) { j["quantization"]["b_step"] = 0; },
+            "quantization.b_step: expected a positive integer, got 0");
 
         // Empty or unknown model.
-        Expect("empty model", [](Json& j) { j["model"]["layers"] = Json::array(); },
-               "model.layers: expected a non-empty array of layers, got []");
-        Expect("empty servers", [](Json& j) { j["servers"] = Json::array(); },
-               "servers: expected a non-empty array of servers, got []");
-        Expect("unknown built-in", [](Json& j) { j["model"] = "gpt-5"; },
-               "model: expected a model object or a built-in profile name");
+        Expect(
+            "empty model",
+            [](Json& j) { j["model"]["layers"] = Json::array(); },
+            "model.layers: expected a non-empty array of layers, got []");
+        Expect(
+            "empty servers",
+            [](Json& j) { j["servers"] = Json::array(); },
+            "servers: expected a non-empty array of servers, got []");
+        Expect(
+            "unknown built-in",
+            [](Json& j) { j["model"] = "gpt-5"; },
+            "model: expected a model object or a built-in profile name");
 
         // Files.
         std::string message;

@@ -1,0 +1,1 @@
+../test/examples-to-run.py

@@ -1,0 +1,18 @@
+#! /usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+
+# A list of C++ examples to run in order to ensure that they remain buildable and runnable
+# over time. Each tuple in the list contains
+#
+#     (example_name, do_run, do_valgrind_run).
+#
+# See test.py for more information. ns-3's test.py reads this file from <module>/test/;
+# examples/examples-to-run.py is a link to it.
+cpp_examples = [
+    ("edge-llm-plan", "True", "True"),
+    ("edge-llm-plan --delta=1e-3 --tokens=16", "True", "True"),
+    ("edge-llm-plan --model=opt-125m --max-layers-per-server=unlimited", "True", "True"),
+]
+
+# A list of Python examples to run in order to ensure that they remain runnable over time.
+python_examples = []
