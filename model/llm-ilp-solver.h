@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+#ifndef LLM_ILP_SOLVER_H
+#define LLM_ILP_SOLVER_H
+
+#include "llm-placement-solver.h"
+
+namespace ns3
+{
+
+/**
+ * @ingroup edge-llm
+ * @brief The DILEMMA integer linear program, solved exactly with GLPK ("ilp").
+ *
+ * Formulation (doc/edge-llm.rst, "The ILP"): binary x_{l,i,b} (layer l on server i at b bits)
+ * and flow variables z_{l,i,b,j} ≥ 0 (layer l on i at b, layer l+1 on j) that form one path
+ * through the layers: Σ_{i,b} x_{l,i,b} = 1 (2c); Σ_{l,b} x_{l,i,b} ≤ K (2d);
+ * Σ_{l,b} p_l·b/8 · x_{l,i,b} ≤ κ_i (2e); Σ_j z_{l,i,b,j} = x_{l,i,b} and
+ * Σ_{i,b} z_{l,i,b,j} = Σ_{b'} x_{l+1,j,b'} (2f, linked pairs only); bits outside the δ budget
+ * never get a variable (5-7). min Σ cp·x + Σ cm·z (eq. 1).
+ *
+ * Reductions, each switchable in LlmSolverOptions: (1) only each layer's smallest δ-allowed
+ * width enters (exact: every cost and the storage grow with b); (2) a Lagrangian relaxation of
+ * (2d) and summed (2e), whose subproblem is a shortest path, gives a lower bound, and a
+ * multi-start greedy + local search gives an incumbent; variables whose Lagrangian bound
+ * exceeds the incumbent are removed (exact: they cannot be in a better solution); (3) the
+ * incumbent is handed to GLPK's branch and cut (glp_ios_heur_sol). GLPK proves optimality.
+ *
+ * With Bits::ORIGINAL every layer keeps its original bits: the "uniform-bits" baseline (the
+ * optimal placement without quantization).
+ */
+class LlmIlpSolver : public LlmPlacementSolver
+{
+  public:
+    /// Which bit widths the layers may take.
+    enum class Bits
+    {
+        ALLOWED, //!< Any δ-allowed width of 𝓑 (DILEMMA)
+        ORIGINAL //!< The original bits only (no quantization)
+    };
+
+    /**
+     * @brief Build the solver.
+     * @param options time limit, gap, verbosity and reductions
+     * @param bits the bit widths the layers may take
+     */
+    explicit LlmIlpSolver(const LlmSolverOptions& options = {}, Bits bits = Bits::ALLOWED);
+
+    LlmPlan Solve(const LlmCostModel& model) const override;
+
+    std::string GetName() const override
+    {
+        return m_bits == Bits::ORIGINAL ? "uniform-bits" : "ilp";
+    }
+
+  private:
+    LlmSolverOptions m_options; //!< Options
+    Bits m_bits;                //!< Bit policy
+};
+
+} // namespace ns3
+
+#endif // LLM_ILP_SOLVER_H
