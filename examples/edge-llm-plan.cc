@@ -1,20 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
-// edge-llm-plan: describe a DILEMMA placement problem layer by layer.
+// edge-llm-plan: solve a DILEMMA placement problem: which server runs each LLM layer, with how
+// many bits.
 //
-//   edge-llm-plan                       # the built-in OPT-350m scenario
-//   edge-llm-plan --scenario=my.json --delta=1e-3 --tokens=64
+//   edge-llm-plan                                 # built-in OPT-350m scenario, GLPK ILP
+//   edge-llm-plan --scenario=my.json --solver=greedy --output=plan.json
+//   edge-llm-plan --describe                      # the problem, layer by layer, no solve
 //   edge-llm-plan --print-scenario > effective.json
 //
-// For each layer: parameters p_l, the bit widths the weight-error budget δ allows (eq. 5-7),
-// its storage at the smallest allowed width (2e), and the range of its compute delay cp over
-// the servers at that width (eq. 3). Exit code 0 on success, 1 on bad input.
+// Prints layer -> server, bits, compute and transfer time, the objective T (eq. 1), the
+// quantization ratio and the solver's status and statistics. Exit code 0 with a plan, 1 on
+// bad input, 2 when there is no plan (infeasible, with the reason, or no solution in time).
 
 #include "ns3/command-line.h"
 #include "ns3/edge-llm-module.h"
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 using namespace ns3;
@@ -43,7 +46,7 @@ DescribeBits(const std::vector<uint32_t>& bits)
 
 /// Print the per-layer table of the problem; return false if some layer has no allowed bits.
 bool
-PrintLayerTable(const LlmCostModel& m)
+PrintProblemTable(const LlmCostModel& m)
 {
     const LlmScenario& s = m.GetScenario();
     const LlmProfile& model = s.GetModel();
@@ -101,17 +104,91 @@ PrintLayerTable(const LlmCostModel& m)
     return ok;
 }
 
+/// Print the plan table and summary.
+void
+PrintPlan(const LlmCostModel& m, const LlmPlan& plan)
+{
+    const LlmScenario& s = m.GetScenario();
+    const LlmSolverStats& st = plan.stats;
+    std::printf("Solver %s: %s in %.3f s (B&B nodes %llu, %llu rows, %llu of %llu columns; "
+                "lower bound %.6g s, gap %.3g %%)\n",
+                plan.solver.c_str(),
+                ToString(plan.status).c_str(),
+                st.seconds,
+                static_cast<unsigned long long>(st.nodes),
+                static_cast<unsigned long long>(st.rows),
+                static_cast<unsigned long long>(st.columns),
+                static_cast<unsigned long long>(st.columnsBeforePruning),
+                st.lowerBound,
+                100 * st.gap);
+    if (!plan.message.empty())
+    {
+        std::printf("Note: %s\n", plan.message.c_str());
+    }
+    if (plan.placement.empty())
+    {
+        return;
+    }
+    std::printf("\n%-12s %-10s %5s %-18s %12s %12s\n",
+                "layer",
+                "server",
+                "bits",
+                "allowed bits",
+                "compute s",
+                "transfer s");
+    double compute = 0;
+    double transfer = 0;
+    for (std::size_t l = 0; l < plan.placement.size(); ++l)
+    {
+        const LlmLayerAssignment& a = plan.placement[l];
+        const double cp = m.ComputeDelay(l, a.server, a.bits);
+        const double cm = l + 1 < plan.placement.size()
+                              ? m.TransferDelay(l, a.server, plan.placement[l + 1].server, a.bits)
+                              : 0.0;
+        compute += cp;
+        transfer += cm;
+        std::printf("%-12s %-10s %5u %-18s %12.4f %12.4f\n",
+                    s.GetModel().GetLayer(l).name.c_str(),
+                    s.GetServers()[a.server].name.c_str(),
+                    a.bits,
+                    DescribeBits(m.GetAllowedBits(l)).c_str(),
+                    cp,
+                    cm);
+    }
+    std::printf("\nObjective T = %.6f s (compute %.6f s + transfer %.6f s)\n",
+                plan.objective,
+                compute,
+                transfer);
+    std::printf("Quantization ratio = %.2f %%\n", plan.quantizationRatio);
+}
+
 } // namespace
 
 int
 main(int argc, char* argv[])
 {
     LlmScenarioOptions options;
+    LlmSolverOptions solverOptions;
+    std::string solverName = "ilp";
+    std::string output;
     bool printScenario = false;
+    bool describe = false;
     CommandLine cmd(__FILE__);
-    cmd.Usage("Describe (and, with the solver, plan) the placement of an LLM's layers on edge "
-              "servers (DILEMMA).");
+    cmd.Usage("Place the layers of an LLM on edge servers and choose their bit widths "
+              "(DILEMMA), with GLPK or a baseline.");
     options.AddToCommandLine(cmd);
+    cmd.AddValue("solver",
+                 "ilp (GLPK, exact), dp, exhaustive, greedy, cloud-only, uniform-bits, edgeshard",
+                 solverName);
+    cmd.AddValue("time-limit", "Solver time limit, s", solverOptions.timeLimitSeconds);
+    cmd.AddValue("gap",
+                 "Relative MIP gap at which the ILP may stop (0: proven optimal)",
+                 solverOptions.relativeGap);
+    cmd.AddValue("verbose",
+                 "0 quiet, 1 solver summary log, 2 GLPK progress",
+                 solverOptions.verbosity);
+    cmd.AddValue("output", "Write the plan as JSON to this file", output);
+    cmd.AddValue("describe", "Print the problem layer by layer and exit (no solve)", describe);
     cmd.AddValue("print-scenario",
                  "Write the effective scenario (after overrides, model expanded) as JSON to "
                  "stdout and exit",
@@ -120,6 +197,15 @@ main(int argc, char* argv[])
 
     try
     {
+        if (!(solverOptions.timeLimitSeconds > 0))
+        {
+            throw LlmInputError("command line", "--time-limit", "expected a positive number");
+        }
+        if (!(solverOptions.relativeGap >= 0))
+        {
+            throw LlmInputError("command line", "--gap", "expected a non-negative number");
+        }
+        const auto solver = LlmPlacementSolver::Create(solverName, solverOptions);
         const LlmScenario scenario = options.Build();
         if (printScenario)
         {
@@ -153,15 +239,32 @@ main(int argc, char* argv[])
                     q.bMax,
                     q.bStep,
                     q.delta);
-        if (!PrintLayerTable(model))
+        if (describe)
         {
-            std::cerr << "edge-llm-plan: infeasible: a layer has no bit width whose weight "
-                         "error is within delta = "
-                      << q.delta << " (eq. 5-7); raise --delta or b_max" << std::endl;
+            const bool ok = PrintProblemTable(model);
+            std::printf("\nsize MB: storage at the smallest delta-allowed width (2e); cp: "
+                        "compute delay at that width on the fastest and slowest server "
+                        "(eq. 3).\n");
+            return ok ? 0 : 2;
+        }
+        const LlmPlan plan = solver->Solve(model);
+        PrintPlan(model, plan);
+        if (!output.empty())
+        {
+            std::ofstream out(output);
+            out << plan.ToJson(model);
+            if (!out)
+            {
+                throw LlmInputError(output, "", "cannot write the plan file");
+            }
+            std::printf("Plan written to %s\n", output.c_str());
+        }
+        if (!plan.HasPlacement())
+        {
+            std::cerr << "edge-llm-plan: no plan (" << ToString(plan.status)
+                      << "): " << plan.message << std::endl;
             return 2;
         }
-        std::printf("\nsize MB: storage at the smallest delta-allowed width (2e); cp: compute "
-                    "delay at that width on the fastest and slowest server (eq. 3).\n");
     }
     catch (const LlmInputError& e)
     {

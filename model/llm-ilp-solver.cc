@@ -601,6 +601,15 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
     }
     plan.stats.columnsBeforePruning = before;
 
+    if (xs.empty())
+    {
+        // Only when no incumbent exists (pruning always keeps the incumbent's variables) and
+        // every (layer, server) pair is excluded, which ExplainInfeasible reports first.
+        plan.status = LlmSolverStatus::INFEASIBLE;
+        plan.message = "no layer can be placed on any server (2e per layer)";
+        return done();
+    }
+
     glp_prob* lp = glp_create_prob();
     glp_set_obj_dir(lp, GLP_MIN);
     glp_add_cols(lp, static_cast<int>(xs.size() + zs.size()));

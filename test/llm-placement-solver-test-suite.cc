@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+#include "ns3/llm-cost-model.h"
+#include "ns3/llm-ilp-solver.h"
+#include "ns3/llm-placement-solver.h"
+#include "ns3/llm-random-scenario.h"
+#include "ns3/llm-scenario.h"
+#include "ns3/test.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <string>
+
+using namespace ns3;
+
+namespace
+{
+
+/// Two layers, servers a, b, c; links a→b, b→c (see the cost-model suite for the numbers).
+const char* kHandScenario = R"({
+  "model": {"name": "toy", "original_bits": 32,
+            "layers": [{"name": "l0", "params": 1000, "flops_per_token": 2.0e6,
+                        "output_elements_per_token": 100, "weight_max_abs": 0.5},
+                       {"name": "l1", "params": 3000, "flops_per_token": 4.0e6,
+                        "output_elements_per_token": 10,
+                        "weight_error": {"4": 0.1, "8": 0.001, "16": 1e-9}}]},
+  "workload": {"tokens": 10, "batch": 2},
+  "quantization": {"b_min": 4, "b_max": 32, "b_step": 4, "delta": 0.01},
+  "servers": [{"name": "a", "ccs_hz": 1.0e9, "storage_bytes": 1000},
+              {"name": "b", "ccs_hz": 2.0e9},
+              {"name": "c", "ccs_hz": 4.0e9, "storage_bytes": 3000}],
+  "links": [{"from": "a", "to": "b", "bps": 1.0e6}, {"from": "b", "to": "c", "bps": 2.0e6}],
+  "max_layers_per_server": 1
+})";
+
+LlmPlan
+SolveWith(const std::string& name, const LlmCostModel& m, const LlmSolverOptions& o = {})
+{
+    return LlmPlacementSolver::Create(name, o)->Solve(m);
+}
+
+/**
+ * @ingroup edge-llm-tests
+ * A hand-computed instance: every exact solver finds T = 0.0115 s on (b, c).
+ */
+class LlmSolverHandTestCase : public TestCase
+{
+  public:
+    LlmSolverHandTestCase()
+        : TestCase("Solvers on a hand-computed instance")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const LlmScenario s = LlmScenario::Parse(kHandScenario, "hand.json");
+        const LlmCostModel m(s);
+        // l0 at 4 bits (1/4^4 ≤ 0.01), l1 at 8 bits (table). Only (a, b) and (b, c) are linked:
+        // (a, b): 0.005 + 0.008 + 0.01 = 0.023 s; (b, c): 0.0025 + 0.004 + 0.005 = 0.0115 s
+        // (l1 needs 3000 bytes at 8 bits: it just fits on c).
+        for (const char* name : {"ilp", "exhaustive", "dp"})
+        {
+            const LlmPlan p = SolveWith(name, m);
+            NS_TEST_ASSERT_MSG_EQ(ToString(p.status), "optimal", name);
+            NS_TEST_ASSERT_MSG_EQ_TOL(p.objective, 0.0115, 1e-15, name);
+            NS_TEST_ASSERT_MSG_EQ((p.placement == LlmPlacement{{1, 4}, {2, 8}}), true, name);
+        }
+        const LlmPlan u = SolveWith("uniform-bits", m);
+        NS_TEST_ASSERT_MSG_EQ(ToString(u.status), "infeasible", "l0 at 32 bits fits only b");
+        NS_TEST_ASSERT_MSG_NE(u.message.find("constraint"), std::string::npos, u.message);
+
+        // The plan file.
+        const LlmPlan p = SolveWith("ilp", m);
+        const auto j = nlohmann::json::parse(p.ToJson(m));
+        NS_TEST_ASSERT_MSG_EQ_TOL(j["objective_s"].get<double>(), 0.0115, 1e-15, "objective_s");
+        NS_TEST_ASSERT_MSG_EQ_TOL(j["quantization_ratio"].get<double>(),
+                                  100.0 * (1000 * 4 + 3000 * 8) / (4000 * 32),
+                                  1e-12,
+                                  "ratio");
+        NS_TEST_ASSERT_MSG_EQ(j["layers"][1]["server"].get<std::string>(), "c", "server");
+        NS_TEST_ASSERT_MSG_EQ(j["layers"][1]["bits"].get<int>(), 8, "bits");
+        NS_TEST_ASSERT_MSG_EQ(j["solver"]["name"].get<std::string>(), "ilp", "solver");
+        NS_TEST_ASSERT_MSG_EQ(j["solver"]["status"].get<std::string>(), "optimal", "status");
+        NS_TEST_ASSERT_MSG_EQ(j["solver"].contains("seconds"), true, "seconds");
+    }
+};
+
+/// Objectives equal to 1e-9 relative, or both without a plan.
+bool
+SameOutcome(const LlmPlan& a, const LlmPlan& b)
+{
+    if (a.HasPlacement() != b.HasPlacement())
+    {
+        return false;
+    }
+    return !a.HasPlacement()
+           || std::fabs(a.objective - b.objective) <= 1e-9 * std::max(1.0, std::fabs(b.objective));
+}
+
+/**
+ * @ingroup edge-llm-tests
+ * The ILP against exhaustive search (every allowed width, no reduction) on tiny random
+ * instances with every combination of (2d), summed (2e) and missing links.
+ */
+class LlmIlpVersusExhaustiveTestCase : public TestCase
+{
+  public:
+    LlmIlpVersusExhaustiveTestCase()
+        : TestCase("ILP equals exhaustive search on 240 random tiny instances")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        uint32_t infeasible = 0;
+        for (uint64_t k = 0; k < 240; ++k)
+        {
+            LlmRandomScenario r;
+            r.layers = 2 + k % 3;
+            r.servers = 2 + (k / 3) % 3;
+            const uint32_t mode = (k / 9) % 3;
+            r.maxLayersPerServer = mode == 0
+                                       ? std::optional<uint32_t>(1)
+                                       : (mode == 1 ? std::optional<uint32_t>(2) : std::nullopt);
+            r.limitedStorage = (k / 27) % 2 == 1;
+            r.linkProbability = (k / 54) % 2 == 1 ? 0.6 : 1.0;
+            r.bMin = 4;
+            r.bStep = 4;
+            r.bMax = 16;
+            r.delta = 1e-3 * (1 + k % 7); // several allowed widths per layer
+            const LlmScenario s = r.Draw(11, k);
+            const LlmCostModel m(s);
+            const LlmPlan ilp = SolveWith("ilp", m);
+            const LlmPlan ex = SolveWith("exhaustive", m);
+            NS_TEST_ASSERT_MSG_EQ(SameOutcome(ilp, ex),
+                                  true,
+                                  "instance " << k << ": ilp " << ToString(ilp.status) << " "
+                                              << ilp.objective << " vs exhaustive "
+                                              << ToString(ex.status) << " " << ex.objective);
+            if (ilp.HasPlacement())
+            {
+                NS_TEST_ASSERT_MSG_EQ(ToString(ilp.status), "optimal", "instance " << k);
+                NS_TEST_ASSERT_MSG_EQ(m.CheckPlacement(ilp.placement), "", "instance " << k);
+            }
+            else
+            {
+                ++infeasible;
+                NS_TEST_ASSERT_MSG_EQ(ilp.message.empty(), false, "a reason, instance " << k);
+            }
+        }
+        NS_TEST_ASSERT_MSG_GT(infeasible, 5, "the set includes infeasible instances");
+        NS_TEST_ASSERT_MSG_LT(infeasible, 200, "and feasible ones");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * The ILP against the DP where the DP is exact: no (2d), unlimited storage.
+ */
+class LlmIlpVersusDpTestCase : public TestCase
+{
+  public:
+    LlmIlpVersusDpTestCase()
+        : TestCase("ILP equals the DP on 150 random instances without 2d and storage limits")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        for (uint64_t k = 0; k < 150; ++k)
+        {
+            LlmRandomScenario r;
+            r.layers = 3 + k % 10;
+            r.servers = 3 + (k / 10) % 8;
+            r.maxLayersPerServer = std::nullopt;
+            r.linkProbability = k % 2 ? 0.5 : 1.0;
+            r.delta = 1e-5 * (1 + k % 5);
+            const LlmScenario s = r.Draw(12, k);
+            const LlmCostModel m(s);
+            const LlmPlan ilp = SolveWith("ilp", m);
+            const LlmPlan dp = SolveWith("dp", m);
+            NS_TEST_ASSERT_MSG_EQ(SameOutcome(ilp, dp),
+                                  true,
+                                  "instance " << k << ": ilp " << ilp.objective << " dp "
+                                              << dp.objective);
+        }
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * The reductions are exact: the ILP with every allowed width and no pruning/incumbent returns
+ * the optimum of the reduced ILP, on random instances with (2d) = 1, 2 and summed storage.
+ */
+class LlmIlpReductionTestCase : public TestCase
+{
+  public:
+    LlmIlpReductionTestCase()
+        : TestCase("ILP with and without bit reduction and pruning: same optimum on 80 instances")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        LlmSolverOptions plain;
+        plain.reduceBits = false;
+        plain.lagrangianPruning = false;
+        plain.heuristicIncumbent = false;
+        plain.glpkPresolve = true;
+        LlmSolverOptions bitsOnly = plain;
+        bitsOnly.reduceBits = true;
+        for (uint64_t k = 0; k < 80; ++k)
+        {
+            LlmRandomScenario r;
+            r.layers = 3 + k % 6;
+            r.servers = r.layers + (k / 6) % 4;
+            r.maxLayersPerServer =
+                k % 3 == 0 ? std::optional<uint32_t>(2) : std::optional<uint32_t>(1);
+            r.limitedStorage = k % 2 == 0;
+            r.linkProbability = 0.8;
+            r.bStep = 2;
+            r.bMax = 16;
+            r.delta = 1e-4 * (1 + k % 9);
+            const LlmScenario s = r.Draw(13, k);
+            const LlmCostModel m(s);
+            const LlmPlan full = LlmIlpSolver(plain).Solve(m);
+            const LlmPlan reduced = LlmIlpSolver(bitsOnly).Solve(m);
+            const LlmPlan all = LlmIlpSolver().Solve(m);
+            NS_TEST_ASSERT_MSG_EQ(SameOutcome(full, reduced),
+                                  true,
+                                  "bit reduction, instance " << k << ": " << full.objective
+                                                             << " vs " << reduced.objective);
+            NS_TEST_ASSERT_MSG_EQ(SameOutcome(full, all),
+                                  true,
+                                  "pruning, instance " << k << ": " << full.objective << " vs "
+                                                       << all.objective);
+            if (full.HasPlacement())
+            {
+                NS_TEST_ASSERT_MSG_GT_OR_EQ(full.stats.columns,
+                                            all.stats.columns,
+                                            "the reductions never add columns");
+            }
+        }
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * Infeasible instances are explained: the constraint and the layer or server are named.
+ */
+class LlmInfeasibleTestCase : public TestCase
+{
+  public:
+    LlmInfeasibleTestCase()
+        : TestCase("Infeasibility is explained")
+    {
+    }
+
+  private:
+    /// Solve with the ILP and expect no plan and `text` in the message.
+    void Expect(const LlmScenario& s, const std::string& text, const std::string& what)
+    {
+        const LlmCostModel m(s);
+        const LlmPlan p = SolveWith("ilp", m);
+        NS_TEST_EXPECT_MSG_EQ(ToString(p.status), "infeasible", what);
+        NS_TEST_EXPECT_MSG_NE(p.message.find(text),
+                              std::string::npos,
+                              what << ": \"" << text << "\" in \"" << p.message << "\"");
+    }
+
+    void DoRun() override
+    {
+        LlmRandomScenario r;
+        r.layers = 6;
+        r.servers = 4;
+        Expect(r.Draw(1, 1),
+               "constraint 2d: 6 layers at most 1 per server need 6 servers, "
+               "the scenario has 4",
+               "too few servers");
+
+        LlmScenario s = r.Draw(1, 2);
+        s.SetMaxLayersPerServer(std::nullopt);
+        s.GetQuantization().delta = 1e-30;
+        s.GetQuantization().bMax = 12;
+        Expect(s, "weight-error budget (eq. 5-7): layer layer0 has no bit width", "delta");
+
+        s = r.Draw(1, 3);
+        s.SetMaxLayersPerServer(std::nullopt);
+        for (LlmServer& srv : s.GetServers())
+        {
+            srv.storageBytes = 1000.0;
+        }
+        Expect(s, "constraint 2e: layer layer0 needs", "fits nowhere");
+
+        s = r.Draw(1, 4);
+        s.SetMaxLayersPerServer(std::nullopt);
+        const double layerBytes = s.GetModel().GetLayer(0).params * 16 / 8.0;
+        for (LlmServer& srv : s.GetServers())
+        {
+            srv.storageBytes = layerBytes * 1.2;
+        }
+        LlmProfile p = s.GetModel();
+        std::vector<LlmLayer> same(6, p.GetLayer(0));
+        for (std::size_t l = 0; l < same.size(); ++l)
+        {
+            same[l].name = "layer" + std::to_string(l);
+            same[l].weightMaxAbs = 1e-6; // every width allowed: b* = 4 bits
+        }
+        s.SetModel(LlmProfile("same", 16, same));
+        for (LlmServer& srv : s.GetServers())
+        {
+            srv.storageBytes = same[0].params * 4 / 8.0 * 1.2; // one layer per server at 4 bits
+        }
+        Expect(s, "constraint 2e: the layers need", "total storage");
+
+        r.servers = 8;
+        s = r.Draw(1, 5);
+        s.GetLinks().clear();
+        Expect(s, "constraint 2f: no link leads from a server able to host layer layer0", "links");
+
+        // 2d and 2e together: each server holds one 4-bit layer by storage, two by count,
+        // 6 layers on 4 servers: each alone is met (2d: 8 slots; 2e total: 4.8 layers), the
+        // combination fails. GLPK proves it.
+        s = r.Draw(1, 6);
+        s.SetModel(LlmProfile("same", 16, same));
+        s.SetMaxLayersPerServer(2);
+        s.GetServers().resize(4);
+        s.GetLinks().clear();
+        for (const LlmServer& a : s.GetServers())
+        {
+            for (const LlmServer& b : s.GetServers())
+            {
+                if (a.name != b.name)
+                {
+                    s.GetLinks().push_back({a.name, b.name, 1e8, std::nullopt});
+                }
+            }
+        }
+        for (LlmServer& srv : s.GetServers())
+        {
+            srv.storageBytes = same[0].params * 4 / 8.0 * 1.5;
+        }
+        s.Validate("test");
+        Expect(s, "no placement satisfies constraints 2d, 2e and 2f together", "combined");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * Baselines: feasible where they succeed and never better than the exact optimum of their own
+ * problem.
+ */
+class LlmBaselineTestCase : public TestCase
+{
+  public:
+    LlmBaselineTestCase()
+        : TestCase("Baselines against the ILP")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        for (uint64_t k = 0; k < 30; ++k)
+        {
+            LlmRandomScenario r;
+            r.layers = 4 + k % 8;
+            r.servers = r.layers + 2 + k % 5;
+            r.maxLayersPerServer =
+                k % 4 == 0 ? std::optional<uint32_t>(2) : std::optional<uint32_t>(1);
+            r.bMax = 32;
+            r.delta = 1e-5;
+            LlmScenario s = r.Draw(14, k);
+            s.GetServers().push_back({"cloud", 8e9, std::nullopt, LlmServer::Role::CLOUD});
+            for (uint32_t i = 0; i < r.servers; ++i)
+            {
+                s.GetLinks().push_back({"s" + std::to_string(i), "cloud", 5e7, 0.02});
+                s.GetLinks().push_back({"cloud", "s" + std::to_string(i), 5e7, 0.02});
+            }
+            s.Validate("test");
+            const LlmCostModel m(s);
+            const LlmPlan ilp = SolveWith("ilp", m);
+            NS_TEST_ASSERT_MSG_EQ(ToString(ilp.status), "optimal", "instance " << k);
+            const double tol = 1e-9 * ilp.objective;
+            const LlmPlan greedy = SolveWith("greedy", m);
+            if (greedy.HasPlacement())
+            {
+                NS_TEST_ASSERT_MSG_EQ(m.CheckPlacement(greedy.placement), "", "greedy feasible");
+                NS_TEST_ASSERT_MSG_GT_OR_EQ(greedy.objective + tol, ilp.objective, "greedy");
+            }
+            const LlmPlan uniform = SolveWith("uniform-bits", m);
+            NS_TEST_ASSERT_MSG_EQ(ToString(uniform.status), "optimal", "uniform " << k);
+            NS_TEST_ASSERT_MSG_EQ_TOL(uniform.quantizationRatio, 100.0, 1e-9, "no quantization");
+            NS_TEST_ASSERT_MSG_GT_OR_EQ(uniform.objective + tol, ilp.objective, "uniform-bits");
+            const LlmPlan shard = SolveWith("edgeshard", m);
+            if (shard.HasPlacement())
+            {
+                NS_TEST_ASSERT_MSG_EQ(m.CheckPlacement(shard.placement), "", "edgeshard feasible");
+                NS_TEST_ASSERT_MSG_EQ_TOL(shard.quantizationRatio, 100.0, 1e-9, "edgeshard bits");
+                NS_TEST_ASSERT_MSG_GT_OR_EQ(shard.objective * (1 + 1e-9),
+                                            uniform.objective,
+                                            "edgeshard vs the optimum at original bits");
+            }
+            const LlmPlan cloud = SolveWith("cloud-only", m);
+            NS_TEST_ASSERT_MSG_EQ(ToString(cloud.status), "feasible", "cloud-only");
+            double cp = 0;
+            for (std::size_t l = 0; l < m.GetNLayers(); ++l)
+            {
+                NS_TEST_ASSERT_MSG_EQ(cloud.placement[l].server, r.servers, "on the cloud");
+                cp += m.ComputeDelay(l, r.servers, cloud.placement[l].bits);
+            }
+            NS_TEST_ASSERT_MSG_EQ_TOL(cloud.objective, cp, 1e-9 * cp, "compute only");
+        }
+        const LlmScenario noCloud = LlmRandomScenario().Draw(1, 1);
+        const LlmCostModel m(noCloud);
+        NS_TEST_ASSERT_MSG_NE(SolveWith("cloud-only", m).message.find("role"),
+                              std::string::npos,
+                              "cloud-only needs a cloud server");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * The solver suite.
+ */
+class LlmPlacementSolverTestSuite : public TestSuite
+{
+  public:
+    LlmPlacementSolverTestSuite()
+        : TestSuite("edge-llm-solver", TestSuite::Type::UNIT)
+    {
+        AddTestCase(new LlmSolverHandTestCase());
+        AddTestCase(new LlmIlpVersusExhaustiveTestCase());
+        AddTestCase(new LlmIlpVersusDpTestCase());
+        AddTestCase(new LlmIlpReductionTestCase());
+        AddTestCase(new LlmInfeasibleTestCase());
+        AddTestCase(new LlmBaselineTestCase());
+    }
+};
+
+/// Static instance.
+LlmPlacementSolverTestSuite g_llmPlacementSolverTestSuite;
+
+} // namespace
