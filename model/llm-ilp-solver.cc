@@ -516,6 +516,18 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
         }
     }
     const double ub = incumbent.BestCost();
+    if (m_options.relativeGap > 0 && std::isfinite(ub) && ub > 0 &&
+        (ub - lagrangian.bound) / ub <= m_options.relativeGap)
+    {
+        // The Lagrangian bound already proves the requested gap: no branch and bound needed.
+        plan.placement = g.ToPlacement(incumbent.Best());
+        Finish(model, plan, LlmSolverStatus::FEASIBLE);
+        plan.stats.lowerBound = std::min(lagrangian.bound, plan.objective);
+        plan.stats.gap = (plan.objective - plan.stats.lowerBound) / plan.objective;
+        plan.stats.heuristicSeconds = Since(start);
+        plan.message = "within the requested gap by the Lagrangian bound (GLPK not run)";
+        return done();
+    }
     std::vector<double> forward;
     std::vector<double> backward;
     if (prune && std::isfinite(ub))

@@ -9,9 +9,11 @@
 # See test.py for more information. ns-3's test.py reads this file from <module>/test/;
 # examples/examples-to-run.py is a link to it.
 cpp_examples = [
-    ("edge-llm-plan", "True", "True"),
-    ("edge-llm-plan --delta=1e-3 --tokens=16", "True", "True"),
-    ("edge-llm-plan --model=opt-125m --max-layers-per-server=unlimited", "True", "True"),
+    ("edge-llm-plan", "True", "False"),
+    ("edge-llm-plan --describe --delta=1e-3 --tokens=16", "True", "True"),
+    ("edge-llm-plan --solver=greedy --model=opt-125m", "True", "True"),
+    ("edge-llm-plan --solver=dp --max-layers-per-server=unlimited", "True", "True"),
+    ("edge-llm-solver-benchmark --sizes=8x10 --variants=full,dp", "True", "False"),
 ]
 
 # A list of Python examples to run in order to ensure that they remain runnable over time.

@@ -250,6 +250,47 @@ class LlmIlpReductionTestCase : public TestCase
 
 /**
  * @ingroup edge-llm-tests
+ * A relative gap lets the ILP stop early, never further from the optimum than asked.
+ */
+class LlmIlpGapTestCase : public TestCase
+{
+  public:
+    LlmIlpGapTestCase()
+        : TestCase("ILP with a relative gap stays within it")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        LlmSolverOptions loose;
+        loose.relativeGap = 0.01;
+        for (uint64_t k = 0; k < 20; ++k)
+        {
+            LlmRandomScenario r;
+            r.layers = 10 + k % 6;
+            r.servers = r.layers + 3;
+            r.tokens = 128;
+            r.batch = 128;
+            const LlmScenario s = r.Draw(15, k);
+            const LlmCostModel m(s);
+            const LlmPlan exact = SolveWith("ilp", m);
+            const LlmPlan gap = LlmIlpSolver(loose).Solve(m);
+            NS_TEST_ASSERT_MSG_EQ(gap.HasPlacement(), true, "instance " << k);
+            NS_TEST_ASSERT_MSG_EQ(m.CheckPlacement(gap.placement), "", "feasible " << k);
+            NS_TEST_ASSERT_MSG_LT_OR_EQ(gap.objective,
+                                        exact.objective * 1.01 * (1 + 1e-12),
+                                        "within 1 % of the optimum, instance " << k);
+            NS_TEST_ASSERT_MSG_LT_OR_EQ(gap.stats.lowerBound,
+                                        exact.objective * (1 + 1e-9),
+                                        "a valid lower bound, instance " << k);
+            NS_TEST_ASSERT_MSG_LT_OR_EQ(gap.stats.gap, 0.01, "reported gap, instance " << k);
+        }
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
  * Infeasible instances are explained: the constraint and the layer or server are named.
  */
 class LlmInfeasibleTestCase : public TestCase
@@ -437,6 +478,7 @@ class LlmPlacementSolverTestSuite : public TestSuite
         AddTestCase(new LlmIlpVersusExhaustiveTestCase());
         AddTestCase(new LlmIlpVersusDpTestCase());
         AddTestCase(new LlmIlpReductionTestCase());
+        AddTestCase(new LlmIlpGapTestCase());
         AddTestCase(new LlmInfeasibleTestCase());
         AddTestCase(new LlmBaselineTestCase());
     }
