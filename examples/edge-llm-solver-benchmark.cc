@@ -35,10 +35,10 @@ main(int argc, char* argv[])
     uint32_t seed = 1;
     CommandLine cmd(__FILE__);
     cmd.Usage("Benchmark of the placement solvers (wall time, nodes, ILP size).");
-    cmd.AddValue("sizes", "Comma-separated LxN sizes, or opt-350m for the built-in scenario",
+    cmd.AddValue("sizes",
+                 "Comma-separated LxN sizes, or opt-350m for the built-in scenario",
                  sizes);
-    cmd.AddValue("variants", "Comma-separated solver variants (see the source header)",
-                 variants);
+    cmd.AddValue("variants", "Comma-separated solver variants (see the source header)", variants);
     cmd.AddValue("time-limit", "Time limit per solve, s", timeLimit);
     cmd.AddValue("seed", "Seed of the random instances", seed);
     cmd.Parse(argc, argv);
@@ -74,8 +74,8 @@ main(int argc, char* argv[])
         else
         {
             LlmRandomScenario r;
-            if (std::sscanf(size.c_str(), "%ux%u", &r.layers, &r.servers) != 2 || r.layers == 0 ||
-                r.servers == 0)
+            if (std::sscanf(size.c_str(), "%ux%u", &r.layers, &r.servers) != 2 || r.layers == 0
+                || r.servers == 0)
             {
                 std::cerr << "edge-llm-solver-benchmark: command line: --sizes: expected LxN "
                              "such as 26x30, got \""
@@ -119,8 +119,8 @@ main(int argc, char* argv[])
             }
             else if (v != "full")
             {
-                std::cerr << "edge-llm-solver-benchmark: command line: --variants: unknown \""
-                          << v << "\"" << std::endl;
+                std::cerr << "edge-llm-solver-benchmark: command line: --variants: unknown \"" << v
+                          << "\"" << std::endl;
                 return 1;
             }
             const LlmPlan p = LlmPlacementSolver::Create(name, o)->Solve(model);

@@ -18,7 +18,13 @@
 #include "ns3/enum.h"
 
 #ifndef EDGE_LLM_NS3_MINOR
-#    error "EDGE_LLM_NS3_MINOR is not defined: build edge-llm through its CMakeLists.txt"
+// Outside edge-llm's own CMake targets: ns-3 builds with version information install this.
+#    if __has_include("ns3/version-defines.h")
+#        include "ns3/version-defines.h"
+#        define EDGE_LLM_NS3_MINOR NS3_VERSION_MINOR
+#    else
+#        error "EDGE_LLM_NS3_MINOR is not defined: link edge-llm through its CMake target"
+#    endif
 #endif
 
 namespace ns3

@@ -516,8 +516,8 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
         }
     }
     const double ub = incumbent.BestCost();
-    if (m_options.relativeGap > 0 && std::isfinite(ub) && ub > 0 &&
-        (ub - lagrangian.bound) / ub <= m_options.relativeGap)
+    if (m_options.relativeGap > 0 && std::isfinite(ub) && ub > 0
+        && (ub - lagrangian.bound) / ub <= m_options.relativeGap)
     {
         // The Lagrangian bound already proves the requested gap: no branch and bound needed.
         plan.placement = g.ToPlacement(incumbent.Best());

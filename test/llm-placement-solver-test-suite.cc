@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
+#include "llm-test-scenarios.h"
 #include "ns3/llm-cost-model.h"
 #include "ns3/llm-ilp-solver.h"
 #include "ns3/llm-placement-solver.h"
@@ -16,22 +17,7 @@ using namespace ns3;
 namespace
 {
 
-/// Two layers, servers a, b, c; links a→b, b→c (see the cost-model suite for the numbers).
-const char* kHandScenario = R"({
-  "model": {"name": "toy", "original_bits": 32,
-            "layers": [{"name": "l0", "params": 1000, "flops_per_token": 2.0e6,
-                        "output_elements_per_token": 100, "weight_max_abs": 0.5},
-                       {"name": "l1", "params": 3000, "flops_per_token": 4.0e6,
-                        "output_elements_per_token": 10,
-                        "weight_error": {"4": 0.1, "8": 0.001, "16": 1e-9}}]},
-  "workload": {"tokens": 10, "batch": 2},
-  "quantization": {"b_min": 4, "b_max": 32, "b_step": 4, "delta": 0.01},
-  "servers": [{"name": "a", "ccs_hz": 1.0e9, "storage_bytes": 1000},
-              {"name": "b", "ccs_hz": 2.0e9},
-              {"name": "c", "ccs_hz": 4.0e9, "storage_bytes": 3000}],
-  "links": [{"from": "a", "to": "b", "bps": 1.0e6}, {"from": "b", "to": "c", "bps": 2.0e6}],
-  "max_layers_per_server": 1
-})";
+using tests::kHandScenario;
 
 LlmPlan
 SolveWith(const std::string& name, const LlmCostModel& m, const LlmSolverOptions& o = {})
