@@ -829,6 +829,20 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
         plan.message = "no placement satisfies constraints 2d, 2e and 2f together (GLPK proved "
                        "the ILP infeasible; each constraint alone can be met)";
     }
+    else if (std::isfinite(ub))
+    {
+        // GLPK stopped (time limit, possibly inside the root LP) before it took the incumbent:
+        // the incumbent is still a feasible plan, with the Lagrangian bound as its proof.
+        plan.placement = g.ToPlacement(incumbent.Best());
+        Finish(model, plan, LlmSolverStatus::FEASIBLE);
+        plan.stats.lowerBound = std::min(std::max(lagrangian.bound, cb.bound), plan.objective);
+        plan.stats.gap =
+            plan.objective > 0 ? (plan.objective - plan.stats.lowerBound) / plan.objective : 0.0;
+        plan.message =
+            "GLPK stopped before improving the heuristic incumbent ("
+            + std::string(ret == GLP_ETMLIM ? "time limit" : "code " + std::to_string(ret))
+            + "); gap " + std::to_string(100 * plan.stats.gap) + " %";
+    }
     else
     {
         plan.status = LlmSolverStatus::NO_SOLUTION;
