@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+#include "edge-topology-helper.h"
+
+#include "ns3/data-rate.h"
+#include "ns3/internet-stack-helper.h"
+#include "ns3/ipv4-address-helper.h"
+#include "ns3/ipv4-global-routing-helper.h"
+#include "ns3/log.h"
+#include "ns3/nstime.h"
+#include "ns3/point-to-point-net-device.h"
+#include "ns3/queue-size.h"
+#include "ns3/string.h"
+#include "ns3/uinteger.h"
+
+#include <cmath>
+#include <map>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("EdgeTopologyHelper");
+
+EdgeTopologyHelper::EdgeTopologyHelper(const LlmScenario& scenario)
+    : m_scenario(scenario)
+    , m_queueSize("1000p")
+    , m_mtu(1500)
+    , m_useDelay(true)
+{
+}
+
+void
+EdgeTopologyHelper::SetQueueSize(const std::string& size)
+{
+    m_queueSize = size;
+}
+
+void
+EdgeTopologyHelper::SetMtu(uint16_t mtu)
+{
+    m_mtu = mtu;
+}
+
+void
+EdgeTopologyHelper::SetUsePropagationDelay(bool use)
+{
+    m_useDelay = use;
+}
+
+void
+EdgeTopologyHelper::SetDeviceAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_p2p.SetDeviceAttribute(name, value);
+}
+
+NodeContainer
+EdgeTopologyHelper::Install()
+{
+    const auto& servers = m_scenario.GetServers();
+    const std::size_t n = servers.size();
+    m_servers.Create(n);
+    InternetStackHelper stack;
+    stack.Install(m_servers);
+
+    // Directed links by (from, to).
+    std::map<std::pair<std::size_t, std::size_t>, const LlmLink*> links;
+    for (const LlmLink& l : m_scenario.GetLinks())
+    {
+        links[{*m_scenario.FindServer(l.from), *m_scenario.FindServer(l.to)}] = &l;
+    }
+    m_p2p.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize(m_queueSize)));
+    m_p2p.SetDeviceAttribute("Mtu", UintegerValue(m_mtu));
+    Ipv4AddressHelper address("10.0.0.0", "255.255.255.252");
+    for (std::size_t i = 0; i < n; ++i)
+    {
+        for (std::size_t j = i + 1; j < n; ++j)
+        {
+            auto ij = links.find({i, j});
+            auto ji = links.find({j, i});
+            if (ij == links.end() && ji == links.end())
+            {
+                continue;
+            }
+            const LlmLink* fwd = ij != links.end() ? ij->second : ji->second;
+            const LlmLink* rev = ji != links.end() ? ji->second : ij->second;
+            const double delay = m_useDelay ? std::max(fwd->delaySeconds.value_or(0.0),
+                                                       rev->delaySeconds.value_or(0.0))
+                                            : 0.0;
+            m_p2p.SetChannelAttribute("Delay", TimeValue(Seconds(delay)));
+            NetDeviceContainer d = m_p2p.Install(m_servers.Get(i), m_servers.Get(j));
+            d.Get(0)->SetAttribute(
+                "DataRate",
+                DataRateValue(DataRate(static_cast<uint64_t>(std::llround(fwd->bps)))));
+            d.Get(1)->SetAttribute(
+                "DataRate",
+                DataRateValue(DataRate(static_cast<uint64_t>(std::llround(rev->bps)))));
+            address.Assign(d);
+            address.NewNetwork();
+            m_devices.Add(d);
+        }
+    }
+    Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+    return m_servers;
+}
+
+NodeContainer
+EdgeTopologyHelper::GetServers() const
+{
+    return m_servers;
+}
+
+NetDeviceContainer
+EdgeTopologyHelper::GetDevices() const
+{
+    return m_devices;
+}
+
+} // namespace ns3

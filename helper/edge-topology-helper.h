@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+#ifndef EDGE_TOPOLOGY_HELPER_H
+#define EDGE_TOPOLOGY_HELPER_H
+
+#include "ns3/llm-scenario.h"
+#include "ns3/net-device-container.h"
+#include "ns3/node-container.h"
+#include "ns3/point-to-point-helper.h"
+
+#include <string>
+
+namespace ns3
+{
+
+/**
+ * @ingroup edge-llm
+ * @brief Builds the DILEMMA paper's two-tier system from a scenario.
+ *
+ * One node per server (edge servers and the cloud, in the scenario's order). Every pair of
+ * servers with a link in either direction gets a point-to-point link whose device on i sends
+ * at Ω_ij and on j at Ω_ji (a direction absent from the scenario takes the other's rate; the
+ * plans never use it), with the link's delay_s as propagation delay (the larger of the two
+ * directions). The edge mesh (D2D) and the cloud's WAN links are both such links. Installs the
+ * Internet stack, one /30 subnet per link and global routing.
+ */
+class EdgeTopologyHelper
+{
+  public:
+    /**
+     * @brief Build from a scenario.
+     * @param scenario the scenario (copied)
+     */
+    explicit EdgeTopologyHelper(const LlmScenario& scenario);
+
+    /**
+     * @brief Transmit queue size of every device (default "1000p").
+     * @param size a QueueSize string such as "1000p" or "10MB"
+     */
+    void SetQueueSize(const std::string& size);
+
+    /**
+     * @brief MTU of every device (default 1500 bytes).
+     * @param mtu bytes
+     */
+    void SetMtu(uint16_t mtu);
+
+    /**
+     * @brief Whether links get the scenario's delay_s (default true).
+     * @param use false for ideal links with no propagation delay
+     */
+    void SetUsePropagationDelay(bool use);
+
+    /**
+     * @brief Set an attribute of every point-to-point device (e.g. "ReceiveErrorModel").
+     * @param name attribute name
+     * @param value attribute value
+     */
+    void SetDeviceAttribute(const std::string& name, const AttributeValue& value);
+
+    /**
+     * @brief Create nodes, links, addresses and routes.
+     * @return the server nodes, in the scenario's order
+     */
+    NodeContainer Install();
+
+    /// @return the server nodes (after Install)
+    NodeContainer GetServers() const;
+
+    /// @return every point-to-point device (after Install)
+    NetDeviceContainer GetDevices() const;
+
+  private:
+    LlmScenario m_scenario;       //!< The scenario
+    PointToPointHelper m_p2p;     //!< Link factory
+    std::string m_queueSize;      //!< Device queue size
+    uint16_t m_mtu;               //!< Device MTU
+    bool m_useDelay;              //!< Apply delay_s
+    NodeContainer m_servers;      //!< Server nodes
+    NetDeviceContainer m_devices; //!< All devices
+};
+
+} // namespace ns3
+
+#endif // EDGE_TOPOLOGY_HELPER_H

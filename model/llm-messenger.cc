@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+#include "llm-messenger.h"
+
+#include "edge-llm-compat.h"
+#include "ns3/inet-socket-address.h"
+#include "ns3/log.h"
+#include "ns3/node.h"
+#include "ns3/packet.h"
+#include "ns3/simulator.h"
+#include "ns3/socket.h"
+#include "ns3/tcp-socket-factory.h"
+#include "ns3/udp-socket-factory.h"
+#include "ns3/uinteger.h"
+
+#include <algorithm>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("LlmMessenger");
+
+NS_OBJECT_ENSURE_REGISTERED(LlmMessenger);
+
+TypeId
+LlmMessenger::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::LlmMessenger")
+            .SetParent<Object>()
+            .SetGroupName("EdgeLlm")
+            .AddConstructor<LlmMessenger>()
+            .AddAttribute("Transport",
+                          "TCP (persistent connections, length-prefixed messages) or UDP "
+                          "(paced datagrams with fragment numbers, loss detected).",
+                          EdgeLlmEnumValue<Transport>(TCP),
+                          EdgeLlmMakeEnumAccessor<Transport>(&LlmMessenger::m_transport),
+                          MakeEnumChecker(TCP, "Tcp", UDP, "Udp"))
+            .AddAttribute("UdpPayloadSize",
+                          "Payload bytes per UDP datagram (the header comes on top), bytes.",
+                          UintegerValue(1400),
+                          MakeUintegerAccessor(&LlmMessenger::m_udpPayloadSize),
+                          MakeUintegerChecker<uint32_t>(1, 65000))
+            .AddAttribute("ReassemblyTimeout",
+                          "UDP: an incomplete message with no new fragment for this long is "
+                          "reported lost.",
+                          TimeValue(Seconds(1)),
+                          MakeTimeAccessor(&LlmMessenger::m_reassemblyTimeout),
+                          MakeTimeChecker(Seconds(0)))
+            .AddTraceSource("Tx",
+                            "A message was queued for sending.",
+                            MakeTraceSourceAccessor(&LlmMessenger::m_txTrace),
+                            "ns3::LlmMessenger::HeaderTracedCallback")
+            .AddTraceSource("Rx",
+                            "A message arrived complete.",
+                            MakeTraceSourceAccessor(&LlmMessenger::m_rxTrace),
+                            "ns3::LlmMessenger::HeaderTracedCallback")
+            .AddTraceSource("Lost",
+                            "A message was detected lost (UDP).",
+                            MakeTraceSourceAccessor(&LlmMessenger::m_lostTrace),
+                            "ns3::LlmMessenger::HeaderTracedCallback");
+    return tid;
+}
+
+LlmMessenger::LlmMessenger()
+    : m_transport(TCP)
+    , m_udpPayloadSize(1400)
+{
+    NS_LOG_FUNCTION(this);
+}
+
+LlmMessenger::~LlmMessenger()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+void
+LlmMessenger::DoDispose()
+{
+    Stop();
+    m_node = nullptr;
+    m_receive = ReceiveCallback();
+    m_lost = LostCallback();
+    Object::DoDispose();
+}
+
+void
+LlmMessenger::SetReceiveCallback(ReceiveCallback cb)
+{
+    m_receive = cb;
+}
+
+void
+LlmMessenger::SetLostCallback(LostCallback cb)
+{
+    m_lost = cb;
+}
+
+void
+LlmMessenger::Start(Ptr<Node> node, uint16_t port)
+{
+    NS_LOG_FUNCTION(this << node << port);
+    m_node = node;
+    const InetSocketAddress local(Ipv4Address::GetAny(), port);
+    if (m_transport == TCP)
+    {
+        m_listen = Socket::CreateSocket(node, TcpSocketFactory::GetTypeId());
+        m_listen->Bind(local);
+        m_listen->Listen();
+        m_listen->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
+                                    MakeCallback(&LlmMessenger::HandleAccept, this));
+    }
+    else
+    {
+        m_listen = Socket::CreateSocket(node, UdpSocketFactory::GetTypeId());
+        m_listen->Bind(local);
+        m_listen->SetRecvCallback(MakeCallback(&LlmMessenger::HandleUdpRead, this));
+        m_udpSend = Socket::CreateSocket(node, UdpSocketFactory::GetTypeId());
+        m_udpSend->Bind();
+    }
+}
+
+void
+LlmMessenger::Stop()
+{
+    NS_LOG_FUNCTION(this);
+    for (auto& [key, r] : m_reassembly)
+    {
+        r.timeout.Cancel();
+    }
+    m_reassembly.clear();
+    auto close = [](Ptr<Socket> s) {
+        if (s)
+        {
+            s->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+            s->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
+            s->Close();
+        }
+    };
+    close(m_listen);
+    close(m_udpSend);
+    for (auto& s : m_accepted)
+    {
+        close(s);
+    }
+    for (auto& [to, peer] : m_peers)
+    {
+        close(peer.socket);
+    }
+    m_listen = nullptr;
+    m_udpSend = nullptr;
+    m_accepted.clear();
+    m_peers.clear();
+    m_rx.clear();
+}
+
+void
+LlmMessenger::Send(const Address& to, LlmActivationHeader header, double paceBps)
+{
+    NS_LOG_FUNCTION(this << to << header);
+    ++m_messagesSent;
+    m_txTrace(header);
+    if (m_transport == TCP)
+    {
+        header.fragment = 0;
+        header.fragments = 1;
+        Ptr<Packet> p = Create<Packet>(header.payloadBytes);
+        p->AddHeader(header);
+        m_bytesSent += p->GetSize();
+        Peer& peer = m_peers[to];
+        peer.queue.push_back(p);
+        if (!peer.socket)
+        {
+            peer.socket = Socket::CreateSocket(m_node, TcpSocketFactory::GetTypeId());
+            peer.socket->Bind();
+            peer.socket->SetConnectCallback(MakeCallback(&LlmMessenger::ConnectionSucceeded, this),
+                                            MakeCallback(&LlmMessenger::ConnectionFailed, this));
+            peer.socket->SetSendCallback(MakeCallback(&LlmMessenger::Flush, this));
+            peer.socket->Connect(to);
+        }
+        else if (peer.connected)
+        {
+            Flush(peer.socket, peer.socket->GetTxAvailable());
+        }
+        return;
+    }
+    // UDP: fragments paced at paceBps, after whatever is already queued to this destination.
+    const uint32_t fragments =
+        std::max<uint32_t>(1, (header.payloadBytes + m_udpPayloadSize - 1) / m_udpPayloadSize);
+    Time& next = m_nextUdpSend[to];
+    next = std::max(next, Simulator::Now());
+    header.fragments = fragments;
+    for (uint32_t k = 0; k < fragments; ++k)
+    {
+        header.fragment = k;
+        const uint32_t chunk =
+            std::min(m_udpPayloadSize,
+                     header.payloadBytes - std::min(header.payloadBytes, k * m_udpPayloadSize));
+        Ptr<Packet> p = Create<Packet>(chunk);
+        p->AddHeader(header);
+        m_bytesSent += p->GetSize();
+        Simulator::Schedule(next - Simulator::Now(), &LlmMessenger::SendDatagram, this, to, p);
+        if (paceBps > 0)
+        {
+            // IP (20) + UDP (8) + PPP (2) bytes on the wire besides the datagram payload.
+            next += Seconds((p->GetSize() + 30) * 8.0 / paceBps);
+        }
+    }
+}
+
+void
+LlmMessenger::SendDatagram(Address to, Ptr<Packet> p)
+{
+    if (m_udpSend)
+    {
+        m_udpSend->SendTo(p, 0, to);
+    }
+}
+
+LlmMessenger::Peer*
+LlmMessenger::FindPeer(Ptr<Socket> socket)
+{
+    for (auto& [to, peer] : m_peers)
+    {
+        if (peer.socket == socket)
+        {
+            return &peer;
+        }
+    }
+    return nullptr;
+}
+
+void
+LlmMessenger::ConnectionSucceeded(Ptr<Socket> socket)
+{
+    NS_LOG_FUNCTION(this << socket);
+    Peer* peer = FindPeer(socket);
+    if (peer)
+    {
+        peer->connected = true;
+        Flush(socket, socket->GetTxAvailable());
+    }
+}
+
+void
+LlmMessenger::ConnectionFailed(Ptr<Socket> socket)
+{
+    NS_LOG_FUNCTION(this << socket);
+    NS_LOG_WARN("edge-llm: TCP connection failed on node " << m_node->GetId());
+}
+
+void
+LlmMessenger::Flush(Ptr<Socket> socket, uint32_t /* available */)
+{
+    Peer* peer = FindPeer(socket);
+    if (!peer || !peer->connected)
+    {
+        return;
+    }
+    while (!peer->queue.empty())
+    {
+        const uint32_t available = socket->GetTxAvailable();
+        if (available == 0)
+        {
+            return;
+        }
+        Ptr<Packet> front = peer->queue.front();
+        const uint32_t n = std::min(available, front->GetSize() - peer->offset);
+        const int sent = socket->Send(front->CreateFragment(peer->offset, n));
+        if (sent <= 0)
+        {
+            return;
+        }
+        peer->offset += static_cast<uint32_t>(sent);
+        if (peer->offset == front->GetSize())
+        {
+            peer->queue.pop_front();
+            peer->offset = 0;
+        }
+    }
+}
+
+void
+LlmMessenger::HandleAccept(Ptr<Socket> socket, const Address& from)
+{
+    NS_LOG_FUNCTION(this << socket << from);
+    socket->SetRecvCallback(MakeCallback(&LlmMessenger::HandleTcpRead, this));
+    m_accepted.push_back(socket);
+}
+
+void
+LlmMessenger::HandleTcpRead(Ptr<Socket> socket)
+{
+    Address from;
+    Ptr<Packet> p;
+    Ptr<Packet>& buffer = m_rx[socket];
+    while ((p = socket->RecvFrom(from)))
+    {
+        if (p->GetSize() == 0)
+        {
+            break;
+        }
+        if (!buffer)
+        {
+            buffer = p;
+        }
+        else
+        {
+            buffer->AddAtEnd(p);
+        }
+    }
+    LlmActivationHeader h;
+    const uint32_t headerSize = h.GetSerializedSize();
+    while (buffer && buffer->GetSize() >= headerSize)
+    {
+        buffer->PeekHeader(h);
+        if (buffer->GetSize() < headerSize + h.payloadBytes)
+        {
+            break;
+        }
+        buffer->RemoveAtStart(headerSize + h.payloadBytes);
+        ++m_messagesReceived;
+        m_rxTrace(h);
+        if (!m_receive.IsNull())
+        {
+            m_receive(h, from);
+        }
+    }
+}
+
+void
+LlmMessenger::HandleUdpRead(Ptr<Socket> socket)
+{
+    Address from;
+    Ptr<Packet> p;
+    while ((p = socket->RecvFrom(from)))
+    {
+        LlmActivationHeader h;
+        if (p->GetSize() < h.GetSerializedSize())
+        {
+            continue;
+        }
+        p->RemoveHeader(h);
+        if (h.fragments == 0 || h.fragment >= h.fragments)
+        {
+            continue;
+        }
+        const MessageKey key{h.kind, h.requestId, h.token, h.layer};
+        Reassembly& r = m_reassembly[key];
+        if (r.received.empty())
+        {
+            r.header = h;
+            r.received.assign(h.fragments, false);
+        }
+        if (!r.received[h.fragment])
+        {
+            r.received[h.fragment] = true;
+            ++r.count;
+        }
+        r.timeout.Cancel();
+        if (r.count == r.received.size())
+        {
+            LlmActivationHeader whole = r.header;
+            m_reassembly.erase(key);
+            ++m_messagesReceived;
+            m_rxTrace(whole);
+            if (!m_receive.IsNull())
+            {
+                m_receive(whole, from);
+            }
+            continue;
+        }
+        r.timeout =
+            Simulator::Schedule(m_reassemblyTimeout, &LlmMessenger::ReassemblyExpired, this, key);
+    }
+}
+
+void
+LlmMessenger::ReassemblyExpired(MessageKey key)
+{
+    auto it = m_reassembly.find(key);
+    if (it == m_reassembly.end())
+    {
+        return;
+    }
+    const LlmActivationHeader h = it->second.header;
+    NS_LOG_INFO("edge-llm: message lost on node " << m_node->GetId() << ": " << h << " ("
+                                                  << it->second.count << " of "
+                                                  << it->second.received.size() << " fragments)");
+    m_reassembly.erase(it);
+    ++m_messagesLost;
+    m_lostTrace(h);
+    if (!m_lost.IsNull())
+    {
+        m_lost(h);
+    }
+}
+
+uint64_t
+LlmMessenger::GetBytesSent() const
+{
+    return m_bytesSent;
+}
+
+uint64_t
+LlmMessenger::GetMessagesSent() const
+{
+    return m_messagesSent;
+}
+
+uint64_t
+LlmMessenger::GetMessagesReceived() const
+{
+    return m_messagesReceived;
+}
+
+uint64_t
+LlmMessenger::GetMessagesLost() const
+{
+    return m_messagesLost;
+}
+
+} // namespace ns3
