@@ -74,7 +74,6 @@ main(int argc, char* argv[])
         placement.SetSolver(solverName, solverOptions);
         const LlmPlan& plan = placement.Solve();
 
-        Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(mtu - 52));
         EdgeTopologyHelper topology(scenario);
         topology.SetUsePropagationDelay(!ideal);
         topology.SetMtu(static_cast<uint16_t>(mtu));
@@ -84,6 +83,7 @@ main(int argc, char* argv[])
         placement.SetMessengerAttribute("Transport",
                                         StringValue(transport == "tcp" ? "Tcp" : "Udp"));
         placement.SetMessengerAttribute("UdpPayloadSize", UintegerValue(mtu - 28 - 26));
+        placement.SetMessengerAttribute("TcpSegmentSize", UintegerValue(mtu - 52));
         placement.SetClientAttribute("Requests", UintegerValue(requests));
         if (transport == "udp")
         {

@@ -41,6 +41,12 @@ LlmMessenger::GetTypeId()
                           UintegerValue(1400),
                           MakeUintegerAccessor(&LlmMessenger::m_udpPayloadSize),
                           MakeUintegerChecker<uint32_t>(1, 65000))
+            .AddAttribute("TcpSegmentSize",
+                          "TCP maximum segment size of the messenger's sockets, bytes (1448 "
+                          "fits a 1500-byte MTU with timestamps; 8948 a 9000-byte one).",
+                          UintegerValue(1448),
+                          MakeUintegerAccessor(&LlmMessenger::m_tcpSegmentSize),
+                          MakeUintegerChecker<uint32_t>(100, 65000))
             .AddAttribute("ReassemblyTimeout",
                           "UDP: an incomplete message with no new fragment for this long is "
                           "reported lost.",
@@ -105,6 +111,7 @@ LlmMessenger::Start(Ptr<Node> node, uint16_t port)
     if (m_transport == TCP)
     {
         m_listen = Socket::CreateSocket(node, TcpSocketFactory::GetTypeId());
+        m_listen->SetAttribute("SegmentSize", UintegerValue(m_tcpSegmentSize));
         m_listen->Bind(local);
         m_listen->Listen();
         m_listen->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
@@ -172,6 +179,7 @@ LlmMessenger::Send(const Address& to, LlmActivationHeader header, double paceBps
         if (!peer.socket)
         {
             peer.socket = Socket::CreateSocket(m_node, TcpSocketFactory::GetTypeId());
+            peer.socket->SetAttribute("SegmentSize", UintegerValue(m_tcpSegmentSize));
             peer.socket->Bind();
             peer.socket->SetConnectCallback(MakeCallback(&LlmMessenger::ConnectionSucceeded, this),
                                             MakeCallback(&LlmMessenger::ConnectionFailed, this));

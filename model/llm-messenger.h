@@ -141,6 +141,7 @@ class LlmMessenger : public Object
 
     Transport m_transport;               //!< TCP or UDP
     uint32_t m_udpPayloadSize;           //!< Payload bytes per datagram (UDP)
+    uint32_t m_tcpSegmentSize;           //!< TCP MSS of the messenger's sockets, bytes
     Time m_reassemblyTimeout;            //!< Idle time before an incomplete message is lost (UDP)
     Ptr<Node> m_node;                    //!< The node
     Ptr<Socket> m_listen;                //!< Listening (TCP) or bound (UDP) socket

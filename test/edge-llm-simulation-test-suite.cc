@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+#include "ns3/core-module.h"
+#include "ns3/csma-helper.h"
+#include "ns3/edge-llm-module.h"
+#include "ns3/error-model.h"
+#include "ns3/internet-stack-helper.h"
+#include "ns3/ipv4-address-helper.h"
+#include "ns3/ipv4-global-routing-helper.h"
+#include "ns3/packet.h"
+#include "ns3/test.h"
+
+using namespace ns3;
+
+namespace
+{
+
+/**
+ * A transfer-bound scenario: `layers` identical layers whose output message is
+ * β · e · 8 / 8 = `messageBytes`, on `servers` servers in a full mesh at `bps` with `delay`.
+ */
+LlmScenario
+MeshScenario(uint32_t layers,
+             uint32_t servers,
+             uint32_t messageBytes,
+             double bps,
+             double delay,
+             uint32_t tokens = 4)
+{
+    std::vector<LlmLayer> ls(layers);
+    for (uint32_t l = 0; l < layers; ++l)
+    {
+        ls[l].name = "l" + std::to_string(l);
+        ls[l].params = 1000000;
+        ls[l].flopsPerToken = 2e6;
+        ls[l].outputElementsPerToken = messageBytes / 16; // β = 16, 8 bits
+        ls[l].weightMaxAbs = 0.3;
+    }
+    LlmScenario s;
+    s.SetModel(LlmProfile("mesh", 32, ls));
+    s.GetWorkload() = {tokens, 16};
+    s.GetQuantization() = {8, 32, 8, 1e-3}; // 8 bits allowed (2·0.3/4^8 < 1e-3)
+    for (uint32_t i = 0; i < servers; ++i)
+    {
+        s.GetServers().push_back({"s" + std::to_string(i), 1e10 * (1 + i), std::nullopt});
+    }
+    for (uint32_t i = 0; i < servers; ++i)
+    {
+        for (uint32_t j = 0; j < servers; ++j)
+        {
+            if (i != j)
+            {
+                s.GetLinks().push_back(
+                    {"s" + std::to_string(i), "s" + std::to_string(j), bps, delay});
+            }
+        }
+    }
+    s.Validate("test");
+    return s;
+}
+
+/// Outcome of one simulated run.
+struct RunResult
+{
+    double analytic{0};        //!< T
+    double analyticCompute{0}; //!< Σ cp
+    double simulated{0};       //!< Completion time
+    double compute{0};         //!< Simulated compute
+    double transfer{0};        //!< Simulated transfer
+    uint64_t started{0};       //!< Tokens started
+    uint64_t completed{0};     //!< Tokens done
+    uint64_t failed{0};        //!< Tokens failed
+};
+
+/// Solve, build the topology, simulate.
+RunResult
+Simulate(const LlmScenario& s,
+         const std::string& transport,
+         bool useDelay,
+         double errorRate = 0,
+         uint32_t requests = 1)
+{
+    LlmPlacementHelper placement(s);
+    const LlmPlan& plan = placement.Solve();
+    EdgeTopologyHelper topology(s);
+    topology.SetUsePropagationDelay(useDelay);
+    topology.SetQueueSize("10000p");
+    if (errorRate > 0)
+    {
+        Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
+        em->SetAttribute("ErrorRate", DoubleValue(errorRate));
+        em->SetAttribute("ErrorUnit", StringValue("ERROR_UNIT_PACKET"));
+        em->AssignStreams(7);
+        topology.SetDeviceAttribute("ReceiveErrorModel", PointerValue(em));
+    }
+    NodeContainer nodes = topology.Install();
+    placement.SetMessengerAttribute("Transport", StringValue(transport == "udp" ? "Udp" : "Tcp"));
+    placement.SetMessengerAttribute("ReassemblyTimeout", TimeValue(MilliSeconds(200)));
+    placement.SetClientAttribute("Requests", UintegerValue(requests));
+    placement.SetClientAttribute("TokenTimeout", TimeValue(Seconds(transport == "udp" ? 5 : 0)));
+    placement.Install(nodes);
+    LlmRunRecorder recorder;
+    recorder.Connect(placement);
+    Simulator::Stop(Seconds(10000));
+    Simulator::Run();
+    RunResult r;
+    r.analytic = plan.objective;
+    for (std::size_t l = 0; l < plan.placement.size(); ++l)
+    {
+        r.analyticCompute += placement.GetCostModel().ComputeDelay(l,
+                                                                   plan.placement[l].server,
+                                                                   plan.placement[l].bits);
+    }
+    Ptr<EdgeLlmClientApplication> c = placement.GetClient();
+    r.simulated = c->GetCompletionTime().GetSeconds();
+    r.compute = recorder.GetComputeSeconds();
+    r.transfer = recorder.GetTransferSeconds();
+    r.started = c->GetTokensStarted();
+    r.completed = c->GetTokensCompleted();
+    r.failed = c->GetTokensFailed();
+    Simulator::Destroy();
+    return r;
+}
+
+/**
+ * @ingroup edge-llm-tests
+ * LlmActivationHeader serializes and deserializes every field.
+ */
+class LlmHeaderTestCase : public TestCase
+{
+  public:
+    LlmHeaderTestCase()
+        : TestCase("Activation header round trip and size")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        LlmActivationHeader h;
+        h.kind = LlmActivationHeader::TOKEN_FAILED;
+        h.requestId = 0xdeadbeef;
+        h.token = 127;
+        h.layer = 25;
+        h.bits = 12;
+        h.payloadBytes = 524288;
+        h.fragment = 3;
+        h.fragments = 9;
+        Ptr<Packet> p = Create<Packet>(100);
+        p->AddHeader(h);
+        NS_TEST_ASSERT_MSG_EQ(h.GetSerializedSize(), 26, "fixed size");
+        NS_TEST_ASSERT_MSG_EQ(p->GetSize(), 126, "header + payload");
+        LlmActivationHeader g;
+        p->RemoveHeader(g);
+        NS_TEST_ASSERT_MSG_EQ(g.kind, LlmActivationHeader::TOKEN_FAILED, "kind");
+        NS_TEST_ASSERT_MSG_EQ(g.requestId, 0xdeadbeef, "request");
+        NS_TEST_ASSERT_MSG_EQ(g.token, 127, "token");
+        NS_TEST_ASSERT_MSG_EQ(g.layer, 25, "layer");
+        NS_TEST_ASSERT_MSG_EQ(static_cast<int>(g.bits), 12, "bits");
+        NS_TEST_ASSERT_MSG_EQ(g.payloadBytes, 524288, "payload");
+        NS_TEST_ASSERT_MSG_EQ(g.fragment, 3, "fragment");
+        NS_TEST_ASSERT_MSG_EQ(g.fragments, 9, "fragments");
+        NS_TEST_ASSERT_MSG_EQ(p->GetSize(), 100, "payload left");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * On ideal links the simulated compute equals the analytic compute, the completion time is at
+ * most 10 % above T for messages of 64 KB and more, and the gap shrinks as messages grow.
+ */
+class LlmIdealFidelityTestCase : public TestCase
+{
+  public:
+    LlmIdealFidelityTestCase()
+        : TestCase("Ideal links: simulated time within 10 % above T, gap shrinks with size")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        double previousGap = INFINITY;
+        for (uint32_t kb : {64, 256, 1024})
+        {
+            RngSeedManager::SetSeed(1);
+            RngSeedManager::SetRun(1);
+            const RunResult r = Simulate(MeshScenario(4, 5, kb * 1024, 1e8, 0.0), "tcp", false);
+            NS_TEST_ASSERT_MSG_EQ(r.completed, r.started, "every token completes");
+            NS_TEST_ASSERT_MSG_EQ(r.failed, 0, "none fails");
+            NS_TEST_ASSERT_MSG_EQ_TOL(r.compute,
+                                      r.analyticCompute,
+                                      1e-6,
+                                      "simulated compute equals eq. 3 (ns resolution)");
+            const double gap = (r.simulated - r.analytic) / r.analytic;
+            NS_TEST_ASSERT_MSG_GT_OR_EQ(gap, 0.0, kb << " KB: never faster than the model");
+            NS_TEST_ASSERT_MSG_LT(gap, 0.10, kb << " KB: within 10 % above T");
+            // Header bytes are a fixed share; connection set-up, slow start and the last
+            // ACK-clocked round amortize over larger messages.
+            const double analyticTransfer = r.analytic - r.analyticCompute;
+            const double transferGap = (r.transfer - analyticTransfer) / analyticTransfer;
+            NS_TEST_ASSERT_MSG_LT(transferGap,
+                                  previousGap,
+                                  kb << " KB: the transfer gap shrinks with size");
+            previousGap = transferGap;
+        }
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * Propagation delay and packet loss slow the simulation; the analytic T does not move, and TCP
+ * completes every token.
+ */
+class LlmDelayLossTestCase : public TestCase
+{
+  public:
+    LlmDelayLossTestCase()
+        : TestCase("Delay and loss: simulated time grows, analytic T does not, tokens conserved")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        RngSeedManager::SetSeed(2);
+        RngSeedManager::SetRun(1);
+        const RunResult ideal = Simulate(MeshScenario(4, 5, 128 * 1024, 1e8, 0.01), "tcp", false);
+        const RunResult delayed = Simulate(MeshScenario(4, 5, 128 * 1024, 1e8, 0.01), "tcp", true);
+        const RunResult lossy =
+            Simulate(MeshScenario(4, 5, 128 * 1024, 1e8, 0.0), "tcp", false, 0.002);
+        NS_TEST_ASSERT_MSG_EQ_TOL(delayed.analytic, ideal.analytic, 1e-12, "T ignores delay");
+        NS_TEST_ASSERT_MSG_GT(delayed.simulated, ideal.simulated * 1.05, "delay slows the run");
+        NS_TEST_ASSERT_MSG_GT(lossy.simulated, ideal.simulated, "loss slows the run");
+        for (const RunResult* r : {&ideal, &delayed, &lossy})
+        {
+            NS_TEST_ASSERT_MSG_EQ(r->completed, r->started, "TCP completes every token");
+            NS_TEST_ASSERT_MSG_EQ(r->started, 4, "4 tokens");
+        }
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * UDP over a lossy link: a lost datagram fails its token (reported, never counted as
+ * delivered), and every started token is either completed or failed.
+ */
+class LlmUdpLossTestCase : public TestCase
+{
+  public:
+    LlmUdpLossTestCase()
+        : TestCase("UDP loss: tokens fail visibly and are conserved")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        RngSeedManager::SetSeed(3);
+        RngSeedManager::SetRun(1);
+        const RunResult clean = Simulate(MeshScenario(4, 5, 64 * 1024, 1e8, 0.0, 8), "udp", false);
+        NS_TEST_ASSERT_MSG_EQ(clean.completed, 8, "no loss: all complete");
+        NS_TEST_ASSERT_MSG_LT((clean.simulated - clean.analytic) / clean.analytic,
+                              0.10,
+                              "paced UDP near T");
+        const RunResult lossy =
+            Simulate(MeshScenario(4, 5, 64 * 1024, 1e8, 0.0, 8), "udp", false, 0.001);
+        NS_TEST_ASSERT_MSG_GT(lossy.failed, 0, "losses fail tokens");
+        NS_TEST_ASSERT_MSG_EQ(lossy.completed + lossy.failed, lossy.started, "conserved");
+        NS_TEST_ASSERT_MSG_EQ(lossy.started, 8, "every token was started");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * The helper on a topology the user built: four nodes on one CSMA segment; capacities read
+ * from the channel's DataRate; every token completes; several requests share the servers.
+ */
+class LlmUserTopologyTestCase : public TestCase
+{
+  public:
+    LlmUserTopologyTestCase()
+        : TestCase("Placement helper on a hand-built CSMA topology, several requests")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        RngSeedManager::SetSeed(4);
+        RngSeedManager::SetRun(1);
+        NodeContainer nodes;
+        nodes.Create(4);
+        CsmaHelper csma;
+        csma.SetChannelAttribute("DataRate", DataRateValue(DataRate("100Mbps")));
+        csma.SetChannelAttribute("Delay", TimeValue(MicroSeconds(5)));
+        NetDeviceContainer devices = csma.Install(nodes);
+        InternetStackHelper stack;
+        stack.Install(nodes);
+        Ipv4AddressHelper address("192.168.1.0", "255.255.255.0");
+        address.Assign(devices);
+        Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+
+        const LlmScenario base = MeshScenario(3, 2, 64 * 1024, 1e8, 0.0);
+        const LlmScenario s = LlmPlacementHelper::ScenarioFromTopology(base.GetModel(),
+                                                                       base.GetWorkload(),
+                                                                       base.GetQuantization(),
+                                                                       nodes,
+                                                                       {1e10, 2e10, 3e10, 4e10},
+                                                                       {},
+                                                                       1);
+        NS_TEST_ASSERT_MSG_EQ(s.GetLinks().size(), 12, "a full mesh on one segment");
+        NS_TEST_ASSERT_MSG_EQ_TOL(s.GetLinks()[0].bps, 1e8, 1, "the channel's DataRate");
+
+        LlmPlacementHelper placement(s);
+        placement.SetClientAttribute("Requests", UintegerValue(3));
+        ApplicationContainer apps = placement.Install(nodes);
+        NS_TEST_ASSERT_MSG_EQ(apps.GetN(), 4, "three servers and a client");
+        LlmRunRecorder recorder;
+        recorder.Connect(placement);
+        Simulator::Stop(Seconds(1000));
+        Simulator::Run();
+        Ptr<EdgeLlmClientApplication> c = placement.GetClient();
+        NS_TEST_ASSERT_MSG_EQ(c->GetTokensCompleted(), 12, "3 requests × 4 tokens");
+        NS_TEST_ASSERT_MSG_EQ(c->GetRequestsFinished(), 3, "all requests");
+        NS_TEST_ASSERT_MSG_GT(c->GetCompletionTime().GetSeconds(),
+                              placement.GetPlan().objective,
+                              "sharing the servers takes longer than one request");
+        Simulator::Destroy();
+
+        // A topology with a node count that does not match the scenario is refused.
+        bool refused = false;
+        try
+        {
+            LlmPlacementHelper(s).Install(NodeContainer(nodes.Get(0)));
+        }
+        catch (const LlmInputError&)
+        {
+            refused = true;
+        }
+        NS_TEST_ASSERT_MSG_EQ(refused, true, "node count checked");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * Header unit suite.
+ */
+class LlmHeaderTestSuite : public TestSuite
+{
+  public:
+    LlmHeaderTestSuite()
+        : TestSuite("edge-llm-header", TestSuite::Type::UNIT)
+    {
+        AddTestCase(new LlmHeaderTestCase());
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * Simulation system suite.
+ */
+class LlmSimulationTestSuite : public TestSuite
+{
+  public:
+    LlmSimulationTestSuite()
+        : TestSuite("edge-llm-simulation", TestSuite::Type::SYSTEM)
+    {
+        AddTestCase(new LlmIdealFidelityTestCase());
+        AddTestCase(new LlmDelayLossTestCase());
+        AddTestCase(new LlmUdpLossTestCase());
+        AddTestCase(new LlmUserTopologyTestCase());
+    }
+};
+
+/// Static instances.
+LlmHeaderTestSuite g_llmHeaderTestSuite;
+LlmSimulationTestSuite g_llmSimulationTestSuite;
+
+} // namespace
