@@ -4,6 +4,7 @@
 
 #include "edge-llm-compat.h"
 #include "ns3/inet-socket-address.h"
+#include "ns3/ipv4.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/packet.h"
@@ -21,6 +22,26 @@ namespace ns3
 NS_LOG_COMPONENT_DEFINE("LlmMessenger");
 
 NS_OBJECT_ENSURE_REGISTERED(LlmMessenger);
+
+namespace
+{
+
+/// Started messengers by (node id, port): messages a node sends itself skip the stack.
+std::map<std::pair<uint32_t, uint16_t>, LlmMessenger*>&
+LocalMessengers()
+{
+    static std::map<std::pair<uint32_t, uint16_t>, LlmMessenger*> registry;
+    return registry;
+}
+
+} // namespace
+
+LlmMessenger*
+LlmMessenger::FindLocal(uint32_t node, uint16_t port)
+{
+    auto it = LocalMessengers().find({node, port});
+    return it == LocalMessengers().end() ? nullptr : it->second;
+}
 
 TypeId
 LlmMessenger::GetTypeId()
@@ -107,6 +128,8 @@ LlmMessenger::Start(Ptr<Node> node, uint16_t port)
 {
     NS_LOG_FUNCTION(this << node << port);
     m_node = node;
+    m_port = port;
+    LocalMessengers()[{node->GetId(), port}] = this;
     const InetSocketAddress local(Ipv4Address::GetAny(), port);
     if (m_transport == TCP)
     {
@@ -131,6 +154,11 @@ void
 LlmMessenger::Stop()
 {
     NS_LOG_FUNCTION(this);
+    if (m_node && m_port != 0)
+    {
+        LocalMessengers().erase({m_node->GetId(), m_port});
+        m_port = 0;
+    }
     for (auto& [key, r] : m_reassembly)
     {
         r.timeout.Cancel();
@@ -167,6 +195,24 @@ LlmMessenger::Send(const Address& to, LlmActivationHeader header, double paceBps
     NS_LOG_FUNCTION(this << to << header);
     ++m_messagesSent;
     m_txTrace(header);
+    // A message to this node itself (the request source beside the first layer) is handed
+    // over in memory, as a process would: no stack, no time.
+    const InetSocketAddress dest = InetSocketAddress::ConvertFrom(to);
+    Ptr<Ipv4> ipv4 = m_node->GetObject<Ipv4>();
+    if (ipv4 && ipv4->GetInterfaceForAddress(dest.GetIpv4()) >= 0)
+    {
+        LlmMessenger* local = FindLocal(m_node->GetId(), dest.GetPort());
+        if (local)
+        {
+            header.fragment = 0;
+            header.fragments = 1;
+            Simulator::ScheduleNow(&LlmMessenger::Deliver,
+                                   local,
+                                   header,
+                                   InetSocketAddress(dest.GetIpv4(), m_port));
+            return;
+        }
+    }
     if (m_transport == TCP)
     {
         header.fragment = 0;
@@ -327,12 +373,7 @@ LlmMessenger::HandleTcpRead(Ptr<Socket> socket)
             break;
         }
         buffer->RemoveAtStart(headerSize + h.payloadBytes);
-        ++m_messagesReceived;
-        m_rxTrace(h);
-        if (!m_receive.IsNull())
-        {
-            m_receive(h, from);
-        }
+        Deliver(h, from);
     }
 }
 
@@ -370,12 +411,7 @@ LlmMessenger::HandleUdpRead(Ptr<Socket> socket)
         {
             LlmActivationHeader whole = r.header;
             m_reassembly.erase(key);
-            ++m_messagesReceived;
-            m_rxTrace(whole);
-            if (!m_receive.IsNull())
-            {
-                m_receive(whole, from);
-            }
+            Deliver(whole, from);
             continue;
         }
         r.timeout =
@@ -401,6 +437,17 @@ LlmMessenger::ReassemblyExpired(MessageKey key)
     if (!m_lost.IsNull())
     {
         m_lost(h);
+    }
+}
+
+void
+LlmMessenger::Deliver(const LlmActivationHeader& h, const Address& from)
+{
+    ++m_messagesReceived;
+    m_rxTrace(h);
+    if (!m_receive.IsNull())
+    {
+        m_receive(h, from);
     }
 }
 

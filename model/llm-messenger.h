@@ -129,6 +129,10 @@ class LlmMessenger : public Object
     /// Key of a message: kind, request, token, layer.
     using MessageKey = std::tuple<uint8_t, uint32_t, uint32_t, uint32_t>;
 
+    /// Hand a complete message to this messenger's receive callback.
+    void Deliver(const LlmActivationHeader& h, const Address& from);
+    /// The messenger listening on (node, port), for messages a node sends itself.
+    static LlmMessenger* FindLocal(uint32_t node, uint16_t port);
     void HandleAccept(Ptr<Socket> socket, const Address& from);
     void HandleTcpRead(Ptr<Socket> socket);
     void HandleUdpRead(Ptr<Socket> socket);
@@ -144,6 +148,7 @@ class LlmMessenger : public Object
     uint32_t m_tcpSegmentSize;           //!< TCP MSS of the messenger's sockets, bytes
     Time m_reassemblyTimeout;            //!< Idle time before an incomplete message is lost (UDP)
     Ptr<Node> m_node;                    //!< The node
+    uint16_t m_port{0};                  //!< Listening port (0: not started)
     Ptr<Socket> m_listen;                //!< Listening (TCP) or bound (UDP) socket
     std::vector<Ptr<Socket>> m_accepted; //!< Accepted TCP sockets
     std::map<Ptr<Socket>, Ptr<Packet>> m_rx;       //!< Stream bytes not yet cut into messages

@@ -242,6 +242,36 @@ class LlmDelayLossTestCase : public TestCase
 
 /**
  * @ingroup edge-llm-tests
+ * A run longer than TCP's connection-setup retry window (about 190 s of simulated time): every
+ * token completes and the compute time is still exact.
+ */
+class LlmLongRunTestCase : public TestCase
+{
+  public:
+    LlmLongRunTestCase()
+        : TestCase("Long run: 16 tokens over 500 simulated seconds, all conserved")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        RngSeedManager::SetSeed(5);
+        RngSeedManager::SetRun(1);
+        LlmScenario s = MeshScenario(4, 5, 64 * 1024, 1e8, 0.001, 16);
+        for (LlmServer& srv : s.GetServers())
+        {
+            srv.ccsHz /= 1e5; // seconds per layer job
+        }
+        const RunResult r = Simulate(s, "tcp", true);
+        NS_TEST_ASSERT_MSG_GT(r.simulated, 500.0, "a long run");
+        NS_TEST_ASSERT_MSG_EQ(r.completed, 16, "every token completes");
+        NS_TEST_ASSERT_MSG_EQ_TOL(r.compute, r.analyticCompute, 1e-6, "compute exact");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
  * UDP over a lossy link: a lost datagram fails its token (reported, never counted as
  * delivered), and every started token is either completed or failed.
  */
@@ -368,6 +398,7 @@ class LlmSimulationTestSuite : public TestSuite
     {
         AddTestCase(new LlmIdealFidelityTestCase());
         AddTestCase(new LlmDelayLossTestCase());
+        AddTestCase(new LlmLongRunTestCase());
         AddTestCase(new LlmUdpLossTestCase());
         AddTestCase(new LlmUserTopologyTestCase());
     }
