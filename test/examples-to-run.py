@@ -14,6 +14,8 @@ cpp_examples = [
     ("edge-llm-plan --solver=greedy --model=opt-125m", "True", "True"),
     ("edge-llm-plan --solver=dp --max-layers-per-server=unlimited", "True", "True"),
     ("edge-llm-solver-benchmark --sizes=8x10 --variants=full,dp", "True", "False"),
+    ("edge-llm-simulate --tokens=4", "True", "False"),
+    ("edge-llm-simulate --tokens=4 --transport=udp --ideal", "True", "False"),
 ]
 
 # A list of Python examples to run in order to ensure that they remain runnable over time.
