@@ -38,6 +38,7 @@ main(int argc, char* argv[])
     bool ideal = false;
     uint32_t mtu = 1500;
     std::string queue = "1000p";
+    std::string user;
     CommandLine cmd(__FILE__);
     cmd.Usage("Solve a DILEMMA placement and simulate it in ns-3: analytic vs simulated "
               "completion time.");
@@ -51,6 +52,10 @@ main(int argc, char* argv[])
     cmd.AddValue("ideal", "Ideal links: no propagation delay", ideal);
     cmd.AddValue("mtu", "Link MTU, bytes (1500 standard, 9000 jumbo)", mtu);
     cmd.AddValue("queue", "Device queue size (e.g. 1000p)", queue);
+    cmd.AddValue("user",
+                 "Put the request source on a user node behind this server (1 Gbit/s, 1 ms "
+                 "access link; default: on the first layer's server)",
+                 user);
     cmd.AddValue("output", "Write the results as JSON to this file", output);
     cmd.Parse(argc, argv);
 
@@ -78,6 +83,10 @@ main(int argc, char* argv[])
         topology.SetUsePropagationDelay(!ideal);
         topology.SetMtu(static_cast<uint16_t>(mtu));
         topology.SetQueueSize(queue);
+        if (!user.empty())
+        {
+            topology.SetUserNode(user, 1e9, MilliSeconds(1));
+        }
         NodeContainer servers = topology.Install();
 
         placement.SetMessengerAttribute("Transport",
@@ -92,7 +101,7 @@ main(int argc, char* argv[])
                 "TokenTimeout",
                 TimeValue(Seconds(10 * plan.objective / scenario.GetWorkload().tokens + 1)));
         }
-        placement.Install(servers);
+        placement.Install(servers, topology.GetUser());
         placement.AssignStreams(1);
         LlmRunRecorder recorder;
         recorder.Connect(placement);

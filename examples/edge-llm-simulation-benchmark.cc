@@ -88,8 +88,7 @@ main(int argc, char* argv[])
                 beta * scenario.GetModel().GetLayer(l).outputElementsPerToken * a.bits / 8.0));
             const uint64_t total = message * n;
             bytes += total;
-            Ipv4Address dst =
-                nodes.Get(b.server)->GetObject<Ipv4>()->GetAddress(1, 0).GetLocal();
+            Ipv4Address dst = nodes.Get(b.server)->GetObject<Ipv4>()->GetAddress(1, 0).GetLocal();
             BulkSendHelper bulk("ns3::TcpSocketFactory", InetSocketAddress(dst, port));
             bulk.SetAttribute("MaxBytes", UintegerValue(total));
             bulk.Install(nodes.Get(a.server));

@@ -6,6 +6,7 @@
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/ipv4-global-routing-helper.h"
+#include "ns3/llm-input-error.h"
 #include "ns3/log.h"
 #include "ns3/nstime.h"
 #include "ns3/point-to-point-net-device.h"
@@ -53,6 +54,28 @@ EdgeTopologyHelper::SetDeviceAttribute(const std::string& name, const AttributeV
     m_p2p.SetDeviceAttribute(name, value);
 }
 
+void
+EdgeTopologyHelper::SetUserNode(const std::string& server, double bps, Time delay)
+{
+    m_userServer = m_scenario.FindServer(server);
+    if (!m_userServer)
+    {
+        throw LlmInputError("topology", "user node", "unknown server \"" + server + "\"");
+    }
+    if (!(bps > 0))
+    {
+        throw LlmInputError("topology", "user node", "expected a positive access-link rate");
+    }
+    m_userBps = bps;
+    m_userDelay = delay;
+}
+
+Ptr<Node>
+EdgeTopologyHelper::GetUser() const
+{
+    return m_user;
+}
+
 NodeContainer
 EdgeTopologyHelper::Install()
 {
@@ -98,6 +121,19 @@ EdgeTopologyHelper::Install()
             address.NewNetwork();
             m_devices.Add(d);
         }
+    }
+    if (m_userServer)
+    {
+        m_user = CreateObject<Node>();
+        stack.Install(m_user);
+        m_p2p.SetChannelAttribute("Delay", TimeValue(m_userDelay));
+        NetDeviceContainer d = m_p2p.Install(m_user, m_servers.Get(*m_userServer));
+        const DataRate rate(static_cast<uint64_t>(std::llround(m_userBps)));
+        d.Get(0)->SetAttribute("DataRate", DataRateValue(rate));
+        d.Get(1)->SetAttribute("DataRate", DataRateValue(rate));
+        address.Assign(d);
+        address.NewNetwork();
+        m_devices.Add(d);
     }
     Ipv4GlobalRoutingHelper::PopulateRoutingTables();
     return m_servers;

@@ -6,8 +6,10 @@
 #include "ns3/llm-scenario.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
+#include "ns3/nstime.h"
 #include "ns3/point-to-point-helper.h"
 
+#include <optional>
 #include <string>
 
 namespace ns3
@@ -59,10 +61,22 @@ class EdgeTopologyHelper
     void SetDeviceAttribute(const std::string& name, const AttributeValue& value);
 
     /**
+     * @brief Add a user node (the request source) behind one server, on an access link.
+     * @param server name of the server the user attaches to
+     * @param bps access-link rate, bit/s, both directions
+     * @param delay access-link propagation delay
+     * @throws LlmInputError if the server is unknown or the rate is not positive
+     */
+    void SetUserNode(const std::string& server, double bps, Time delay);
+
+    /**
      * @brief Create nodes, links, addresses and routes.
      * @return the server nodes, in the scenario's order
      */
     NodeContainer Install();
+
+    /// @return the user node (null unless SetUserNode was called), after Install
+    Ptr<Node> GetUser() const;
 
     /// @return the server nodes (after Install)
     NodeContainer GetServers() const;
@@ -71,13 +85,17 @@ class EdgeTopologyHelper
     NetDeviceContainer GetDevices() const;
 
   private:
-    LlmScenario m_scenario;       //!< The scenario
-    PointToPointHelper m_p2p;     //!< Link factory
-    std::string m_queueSize;      //!< Device queue size
-    uint16_t m_mtu;               //!< Device MTU
-    bool m_useDelay;              //!< Apply delay_s
-    NodeContainer m_servers;      //!< Server nodes
-    NetDeviceContainer m_devices; //!< All devices
+    LlmScenario m_scenario;                  //!< The scenario
+    PointToPointHelper m_p2p;                //!< Link factory
+    std::string m_queueSize;                 //!< Device queue size
+    uint16_t m_mtu;                          //!< Device MTU
+    bool m_useDelay;                         //!< Apply delay_s
+    std::optional<std::size_t> m_userServer; //!< Server the user node attaches to
+    double m_userBps{0};                     //!< Access-link rate
+    Time m_userDelay;                        //!< Access-link delay
+    Ptr<Node> m_user;                        //!< User node
+    NodeContainer m_servers;                 //!< Server nodes
+    NetDeviceContainer m_devices;            //!< All devices
 };
 
 } // namespace ns3
