@@ -67,6 +67,10 @@ main(int argc, char* argv[])
                                 "--transport",
                                 "expected tcp or udp, got \"" + transport + "\"");
         }
+        if (!(solverOptions.timeLimitSeconds > 0))
+        {
+            throw LlmInputError("command line", "--time-limit", "expected a positive number");
+        }
         if (requests == 0 || mtu < 576 || mtu > 65535)
         {
             throw LlmInputError("command line",
@@ -99,7 +103,8 @@ main(int argc, char* argv[])
             // A token whose result never comes (its last datagram lost) is failed after 10 T.
             placement.SetClientAttribute(
                 "TokenTimeout",
-                TimeValue(Seconds(10 * plan.objective / scenario.GetWorkload().tokens + 1)));
+                TimeValue(
+                    Seconds(10 * requests * plan.objective / scenario.GetWorkload().tokens + 1)));
         }
         placement.Install(servers, topology.GetUser());
         placement.AssignStreams(1);
@@ -171,16 +176,20 @@ main(int argc, char* argv[])
                         cm * requests,
                         layers[l].transferSeconds);
         }
-        const double gap = 100.0 * (simulated - plan.objective) / plan.objective;
+        const double gap =
+            plan.objective > 0 ? 100.0 * (simulated - plan.objective) / plan.objective : 0.0;
+        const uint64_t inFlight =
+            client->GetTokensStarted() - client->GetTokensCompleted() - client->GetTokensFailed();
         std::printf("\nAnalytic T (eq. 1, one request): %.6f s\n", plan.objective);
         std::printf("Simulated completion:            %.6f s (%+.3f %%)\n", simulated, gap);
         std::printf("Simulated compute %.6f s, transfer %.6f s (summed over layers and tokens)\n",
                     recorder.GetComputeSeconds(),
                     recorder.GetTransferSeconds());
-        std::printf("Tokens: %llu started, %llu completed, %llu failed\n",
+        std::printf("Tokens: %llu started, %llu completed, %llu failed, %llu unfinished\n",
                     static_cast<unsigned long long>(client->GetTokensStarted()),
                     static_cast<unsigned long long>(client->GetTokensCompleted()),
-                    static_cast<unsigned long long>(client->GetTokensFailed()));
+                    static_cast<unsigned long long>(client->GetTokensFailed()),
+                    static_cast<unsigned long long>(inFlight));
         std::printf("FlowMonitor: %zu flows, %llu bytes sent, %llu packets sent, %llu received, "
                     "%llu lost, mean delay %.6f s\n",
                     stats.size(),
@@ -198,6 +207,8 @@ main(int argc, char* argv[])
             j["simulated_s"] = simulated;
             j["tokens_completed"] = client->GetTokensCompleted();
             j["tokens_failed"] = client->GetTokensFailed();
+            j["tokens_started"] = client->GetTokensStarted();
+            j["tokens_unfinished"] = inFlight;
             j["bytes_sent"] = txBytes;
             j["packets_sent"] = txPackets;
             j["packets_lost"] = lostPackets;
@@ -206,6 +217,28 @@ main(int argc, char* argv[])
             j["simulated_compute_s"] = recorder.GetComputeSeconds();
             j["simulated_transfer_s"] = recorder.GetTransferSeconds();
             j["wall_s"] = wall;
+            j["flow_monitor"] = {{"flows", stats.size()},
+                                 {"tx_packets", txPackets},
+                                 {"rx_packets", rxPackets},
+                                 {"lost_packets", lostPackets},
+                                 {"mean_delay_s", rxPackets ? delaySum / rxPackets : 0.0}};
+            j["layers"] = nlohmann::ordered_json::array();
+            for (std::size_t l = 0; l < plan.placement.size(); ++l)
+            {
+                const auto& a = plan.placement[l];
+                const double cm =
+                    l + 1 < plan.placement.size()
+                        ? model.TransferDelay(l, a.server, plan.placement[l + 1].server, a.bits)
+                        : 0.0;
+                j["layers"].push_back(
+                    {{"layer", scenario.GetModel().GetLayer(l).name},
+                     {"server", scenario.GetServers()[a.server].name},
+                     {"bits", a.bits},
+                     {"compute_model_s", model.ComputeDelay(l, a.server, a.bits) * requests},
+                     {"compute_sim_s", layers[l].computeSeconds},
+                     {"transfer_model_s", cm * requests},
+                     {"transfer_sim_s", layers[l].transferSeconds}});
+            }
             j["plan"] = nlohmann::ordered_json::parse(plan.ToJson(model));
             std::ofstream out(output);
             out << j.dump(2) << "\n";
@@ -215,6 +248,13 @@ main(int argc, char* argv[])
             }
         }
         Simulator::Destroy();
+        if (inFlight > 0)
+        {
+            std::cerr << "edge-llm-simulate: " << inFlight
+                      << " token(s) neither completed nor failed when the simulation stopped"
+                      << std::endl;
+            return 3;
+        }
         return 0;
     }
     catch (const LlmInputError& e)

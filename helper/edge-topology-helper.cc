@@ -16,6 +16,7 @@
 
 #include <cmath>
 #include <map>
+#include <regex>
 
 namespace ns3
 {
@@ -33,6 +34,14 @@ EdgeTopologyHelper::EdgeTopologyHelper(const LlmScenario& scenario)
 void
 EdgeTopologyHelper::SetQueueSize(const std::string& size)
 {
+    // QueueSize aborts on a malformed string: check the form "<count>p" or "<count>[kMG]B".
+    static const std::regex form("^[0-9]+(p|[kKMG]?i?B)$");
+    if (!std::regex_match(size, form) || std::stoull(size) == 0)
+    {
+        throw LlmInputError("topology",
+                            "queue size",
+                            "expected a positive size such as 1000p or 10MB, got \"" + size + "\"");
+    }
     m_queueSize = size;
 }
 
@@ -93,6 +102,17 @@ EdgeTopologyHelper::Install()
     }
     m_p2p.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize(m_queueSize)));
     m_p2p.SetDeviceAttribute("Mtu", UintegerValue(m_mtu));
+    for (const LlmLink& l : m_scenario.GetLinks())
+    {
+        if (!(l.bps >= 1) || !(l.bps < 9e18))
+        {
+            throw LlmInputError("topology",
+                                "link " + l.from + " -> " + l.to,
+                                "expected 1 ... 9e18 bit/s to simulate it as a point-to-point "
+                                "device rate, got "
+                                    + std::to_string(l.bps));
+        }
+    }
     Ipv4AddressHelper address("10.0.0.0", "255.255.255.252");
     for (std::size_t i = 0; i < n; ++i)
     {

@@ -38,6 +38,7 @@ class EdgeTopologyHelper
     /**
      * @brief Transmit queue size of every device (default "1000p").
      * @param size a QueueSize string such as "1000p" or "10MB"
+     * @throws LlmInputError if the string is not a queue size
      */
     void SetQueueSize(const std::string& size);
 
@@ -72,6 +73,7 @@ class EdgeTopologyHelper
     /**
      * @brief Create nodes, links, addresses and routes.
      * @return the server nodes, in the scenario's order
+     * @throws LlmInputError if a link rate cannot be a device rate (below 1 bit/s)
      */
     NodeContainer Install();
 

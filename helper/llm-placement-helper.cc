@@ -89,7 +89,11 @@ Ipv4Address
 FirstAddress(Ptr<Node> node)
 {
     Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
-    if (!ipv4 || ipv4->GetNInterfaces() < 2 || ipv4->GetNAddresses(1) == 0)
+    if (ipv4 && ipv4->GetNInterfaces() == 1)
+    {
+        return Ipv4Address::GetLoopback(); // a lone server: every message stays on the node
+    }
+    if (!ipv4 || ipv4->GetNAddresses(1) == 0)
     {
         throw LlmInputError("topology",
                             "node " + std::to_string(node->GetId()),
@@ -133,8 +137,16 @@ LlmPlacementHelper::Install(const NodeContainer& servers, Ptr<Node> client)
         st.server = static_cast<uint32_t>(a.server);
         st.bits = static_cast<uint8_t>(a.bits);
         st.operations = s.GetModel().GetLayer(l).flopsPerToken * beta * a.bits / original;
-        st.outputBytes = static_cast<uint32_t>(
-            std::ceil(beta * s.GetModel().GetLayer(l).outputElementsPerToken * a.bits / 8.0));
+        const double bytes =
+            std::ceil(beta * s.GetModel().GetLayer(l).outputElementsPerToken * a.bits / 8.0);
+        if (bytes > UINT32_MAX)
+        {
+            throw LlmInputError("placement",
+                                "layer " + s.GetModel().GetLayer(l).name,
+                                "its output message of " + std::to_string(bytes)
+                                    + " bytes exceeds the 4 GiB a simulated message carries");
+        }
+        st.outputBytes = static_cast<uint32_t>(bytes);
         pipeline->stages.push_back(st);
     }
     pipeline->linkBps.assign(n * n, 0.0);

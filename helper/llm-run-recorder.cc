@@ -3,10 +3,13 @@
 #include "llm-run-recorder.h"
 
 #include "ns3/callback.h"
+#include "ns3/log.h"
 #include "ns3/simulator.h"
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("LlmRunRecorder");
 
 void
 LlmRunRecorder::Connect(LlmPlacementHelper& helper, bool stopWhenDone)

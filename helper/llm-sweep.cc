@@ -11,6 +11,7 @@
 #include "ns3/flow-monitor-helper.h"
 #include "ns3/gnuplot.h"
 #include "ns3/llm-input-error.h"
+#include "ns3/log.h"
 #include "ns3/pointer.h"
 #include "ns3/random-variable-stream.h"
 #include "ns3/rng-seed-manager.h"
@@ -31,6 +32,8 @@
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("LlmSweep");
 
 LlmSweep::LlmSweep(const LlmScenario& base, const LlmSweepConfig& config)
     : m_base(base)

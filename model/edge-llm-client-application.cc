@@ -152,7 +152,7 @@ EdgeLlmClientApplication::GetRequestsFinished() const
 Time
 EdgeLlmClientApplication::GetCompletionTime() const
 {
-    return m_lastEnd - m_firstStart;
+    return m_finished == m_requests && m_requests > 0 ? m_lastEnd - m_firstStart : Seconds(0);
 }
 
 const std::vector<Time>&

@@ -64,7 +64,8 @@ class EdgeLlmClientApplication : public Application
     uint64_t GetTokensFailed() const;
     /// @return requests whose n tokens are all finished (done or failed)
     uint32_t GetRequestsFinished() const;
-    /// @return time from the first request's start to the last request's end
+    /// @return time from the first request's start to the last request's end (0 until every
+    ///         request has finished)
     Time GetCompletionTime() const;
     /// @return latency of every completed token, in completion order
     const std::vector<Time>& GetTokenLatencies() const;

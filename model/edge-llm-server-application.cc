@@ -8,6 +8,8 @@
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
+#include <limits>
+
 namespace ns3
 {
 
@@ -28,7 +30,7 @@ EdgeLlmServerApplication::GetTypeId()
                           "operations per second), Hz.",
                           DoubleValue(2e9),
                           MakeDoubleAccessor(&EdgeLlmServerApplication::m_ccsHz),
-                          MakeDoubleChecker<double>(1.0))
+                          MakeDoubleChecker<double>(std::numeric_limits<double>::min()))
             .AddAttribute("Port",
                           "Port the server listens on.",
                           UintegerValue(9000),

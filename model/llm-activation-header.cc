@@ -2,8 +2,12 @@
 
 #include "llm-activation-header.h"
 
+#include "ns3/log.h"
+
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("LlmActivationHeader");
 
 NS_OBJECT_ENSURE_REGISTERED(LlmActivationHeader);
 
@@ -26,9 +30,11 @@ LlmActivationHeader::GetInstanceTypeId() const
 void
 LlmActivationHeader::Print(std::ostream& os) const
 {
-    os << (kind == TOKEN_DONE ? "token-done" : "activation") << " request=" << requestId
-       << " token=" << token << " layer=" << layer << " bits=" << static_cast<uint32_t>(bits)
-       << " payload=" << payloadBytes << " fragment=" << fragment << "/" << fragments;
+    os << (kind == TOKEN_DONE ? "token-done"
+                              : (kind == TOKEN_FAILED ? "token-failed" : "activation"))
+       << " request=" << requestId << " token=" << token << " layer=" << layer
+       << " bits=" << static_cast<uint32_t>(bits) << " payload=" << payloadBytes
+       << " fragment=" << fragment << "/" << fragments;
 }
 
 uint32_t

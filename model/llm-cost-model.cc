@@ -65,9 +65,9 @@ std::vector<uint32_t>
 LlmCostModel::MakeBitSet(const LlmQuantization& q)
 {
     std::vector<uint32_t> bits;
-    for (uint32_t b = q.bMin; b <= q.bMax && q.bStep > 0; b += q.bStep)
+    for (uint64_t b = q.bMin; b <= q.bMax && q.bStep > 0; b += q.bStep) // no wrap-around
     {
-        bits.push_back(b);
+        bits.push_back(static_cast<uint32_t>(b));
     }
     if (bits.empty() || bits.back() != q.bMax)
     {
@@ -126,8 +126,8 @@ double
 LlmCostModel::ComputeDelay(std::size_t l, std::size_t i, uint32_t bits) const
 {
     const LlmProfile& m = m_scenario.GetModel();
-    return m_workScale * m.GetLayer(l).flopsPerToken / m_scenario.GetServers()[i].ccsHz
-           * static_cast<double>(bits) / static_cast<double>(m.GetOriginalBits());
+    const double share = static_cast<double>(bits) / static_cast<double>(m.GetOriginalBits());
+    return m_workScale * share * m.GetLayer(l).flopsPerToken / m_scenario.GetServers()[i].ccsHz;
 }
 
 double
@@ -237,6 +237,10 @@ LlmCostModel::CheckPlacement(const LlmPlacement& p) const
             return where + ": no link to " + servers[p[l + 1].server].name + " (next layer "
                    + layers[l + 1].name + ", constraint 2f)";
         }
+    }
+    if (!std::isfinite(Objective(p)))
+    {
+        return "the completion time T of this placement is not a finite number";
     }
     const auto maxLayers = m_scenario.GetMaxLayersPerServer();
     for (std::size_t i = 0; i < servers.size(); ++i)

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 namespace ns3
 {
@@ -92,8 +93,14 @@ LlmExhaustiveSolver::Solve(const LlmCostModel& model) const
     if (leaves > MAX_LEAVES)
     {
         plan.status = LlmSolverStatus::NO_SOLUTION;
-        plan.message = "the instance has " + std::to_string(leaves)
-                       + " candidate placements, too many for exhaustive search";
+        char buf[160];
+        std::snprintf(buf,
+                      sizeof(buf),
+                      "the instance has %.3g candidate placements, more than the %.0e exhaustive "
+                      "search accepts",
+                      leaves,
+                      MAX_LEAVES);
+        plan.message = buf;
         return plan;
     }
     const auto maxLayers = model.GetScenario().GetMaxLayersPerServer();

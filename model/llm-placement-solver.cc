@@ -8,6 +8,7 @@
 #include "llm-ilp-solver.h"
 #include "llm-input-error.h"
 #include "llm-layered-graph.h"
+#include "ns3/log.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,6 +17,8 @@
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("LlmPlacementSolver");
 
 std::string
 ToString(LlmSolverStatus s)

@@ -4,6 +4,7 @@
 
 #include "llm-input-error.h"
 #include "ns3/command-line.h"
+#include "ns3/log.h"
 
 #include <cerrno>
 #include <cmath>
@@ -11,6 +12,8 @@
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("LlmScenarioOptions");
 
 namespace
 {
@@ -24,7 +27,8 @@ PositiveNumber(const std::string& option, const std::string& text)
     char* end = nullptr;
     errno = 0;
     double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0' || errno != 0 || !std::isfinite(v) || !(v > 0))
+    if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string::npos
+        || *end != '\0' || errno != 0 || !std::isfinite(v) || !(v > 0))
     {
         throw LlmInputError(kSource, option, "expected a positive number, got \"" + text + "\"");
     }

@@ -28,6 +28,11 @@ using Json = nlohmann::ordered_json;
 std::string
 Got(const Json& v)
 {
+    if (v.is_array() || v.is_object())
+    {
+        return std::string(v.is_array() ? "an array" : "an object") + " of "
+               + std::to_string(v.size()) + (v.size() == 1 ? " element" : " elements");
+    }
     std::string s = v.dump();
     if (s.size() > 60)
     {
@@ -408,6 +413,14 @@ LlmScenario::Parse(const std::string& text, const std::string& source)
         s.m_links.push_back(link);
     }
 
+    if (j.contains("description"))
+    {
+        if (!j["description"].is_string())
+        {
+            r.Fail("description", "expected a string, got " + Got(j["description"]));
+        }
+        s.m_description = j["description"].get<std::string>();
+    }
     if (j.contains("max_layers_per_server"))
     {
         const Json& m = j["max_layers_per_server"];
@@ -586,6 +599,31 @@ LlmScenario::Validate(const std::string& source) const
         }
     }
 
+    // Every cost must be a finite number of seconds (eq. 3 and 4 with the extreme values).
+    const double work = static_cast<double>(m_workload.tokens) * m_workload.batch;
+    for (std::size_t l = 0; l < m_model.GetNLayers(); ++l)
+    {
+        const LlmLayer& layer = m_model.GetLayer(l);
+        for (std::size_t i = 0; i < m_servers.size(); ++i)
+        {
+            if (!std::isfinite(work * layer.flopsPerToken / m_servers[i].ccsHz))
+            {
+                fail(JsonReader::Index("servers", i) + ".ccs_hz",
+                     "expected a speed at which layer " + layer.name
+                         + " computes in a finite time, got " + Got(m_servers[i].ccsHz));
+            }
+        }
+        for (std::size_t k = 0; k < m_links.size(); ++k)
+        {
+            if (!std::isfinite(work * layer.outputElementsPerToken * q.bMax / m_links[k].bps))
+            {
+                fail(JsonReader::Index("links", k) + ".bps",
+                     "expected a capacity that carries layer " + layer.name
+                         + "'s output in a finite time, got " + Got(m_links[k].bps));
+            }
+        }
+    }
+
     if (m_maxLayersPerServer && *m_maxLayersPerServer == 0)
     {
         fail("max_layers_per_server", "expected a positive integer or null (unlimited), got 0");
@@ -665,6 +703,10 @@ LlmScenario::ToJson(bool expandModel) const
         j["links"].push_back(lj);
     }
     j["max_layers_per_server"] = m_maxLayersPerServer ? Json(*m_maxLayersPerServer) : Json(nullptr);
+    if (m_description)
+    {
+        j["description"] = *m_description;
+    }
     return j.dump(2) + "\n";
 }
 
@@ -749,7 +791,8 @@ LlmScenario::operator==(const LlmScenario& o) const
            && m_quantization.bMax == o.m_quantization.bMax
            && m_quantization.bStep == o.m_quantization.bStep
            && m_quantization.delta == o.m_quantization.delta && m_servers == o.m_servers
-           && m_links == o.m_links && m_maxLayersPerServer == o.m_maxLayersPerServer;
+           && m_links == o.m_links && m_maxLayersPerServer == o.m_maxLayersPerServer
+           && m_description == o.m_description;
 }
 
 const LlmProfile&

@@ -210,6 +210,7 @@ class LlmScenario
     std::vector<LlmServer> m_servers;                //!< 𝓜
     std::vector<LlmLink> m_links;                    //!< Directed links Ω_ij
     std::optional<uint32_t> m_maxLayersPerServer{1}; //!< Constraint (2d); empty = unlimited
+    std::optional<std::string> m_description;        //!< Free text (JSON "description")
 };
 
 } // namespace ns3

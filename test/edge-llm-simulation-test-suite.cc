@@ -374,6 +374,52 @@ class LlmUserTopologyTestCase : public TestCase
 
 /**
  * @ingroup edge-llm-tests
+ * Edge cases: a single server (no network at all), refused queue sizes and link rates.
+ */
+class LlmEdgeCaseTestCase : public TestCase
+{
+  public:
+    LlmEdgeCaseTestCase()
+        : TestCase("Single server without links; bad queue size and link rate refused")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        LlmScenario s = MeshScenario(3, 1, 64 * 1024, 1e8, 0.0);
+        s.SetMaxLayersPerServer(std::nullopt);
+        const RunResult r = Simulate(s, "tcp", false);
+        NS_TEST_ASSERT_MSG_EQ(r.completed, 4, "all tokens on one node");
+        NS_TEST_ASSERT_MSG_EQ_TOL(r.simulated, r.analytic, 1e-6, "no transfer at all");
+
+        EdgeTopologyHelper topology(MeshScenario(2, 2, 1024, 1e8, 0.0));
+        bool refused = false;
+        try
+        {
+            topology.SetQueueSize("bogus");
+        }
+        catch (const LlmInputError&)
+        {
+            refused = true;
+        }
+        NS_TEST_ASSERT_MSG_EQ(refused, true, "queue size checked");
+        refused = false;
+        try
+        {
+            EdgeTopologyHelper(MeshScenario(2, 2, 1024, 0.5, 0.0)).Install();
+        }
+        catch (const LlmInputError&)
+        {
+            refused = true;
+        }
+        NS_TEST_ASSERT_MSG_EQ(refused, true, "sub-bit/s link refused");
+        Simulator::Destroy();
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
  * Header unit suite.
  */
 class LlmHeaderTestSuite : public TestSuite
@@ -401,6 +447,7 @@ class LlmSimulationTestSuite : public TestSuite
         AddTestCase(new LlmLongRunTestCase());
         AddTestCase(new LlmUdpLossTestCase());
         AddTestCase(new LlmUserTopologyTestCase());
+        AddTestCase(new LlmEdgeCaseTestCase());
     }
 };
 

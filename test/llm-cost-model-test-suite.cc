@@ -40,6 +40,9 @@ class LlmBitSetAndErrorTestCase : public TestCase
             true,
             "b_max always included");
         NS_TEST_ASSERT_MSG_EQ((LlmCostModel::MakeBitSet({8, 8, 3, 1}) == V{8}), true, "single");
+        NS_TEST_ASSERT_MSG_EQ((LlmCostModel::MakeBitSet({4, 32, UINT32_MAX, 1}) == V{4, 32}),
+                              true,
+                              "a huge step does not wrap around");
 
         NS_TEST_ASSERT_MSG_EQ_TOL(LlmCostModel::AnalyticWeightError(0.3, 8),
                                   0.6 / 65536.0,

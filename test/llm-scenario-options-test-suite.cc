@@ -79,6 +79,9 @@ class LlmScenarioOptionsTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(BuildError({"prog", "--delta=-1"}),
                               "command line: --delta: expected a positive number, got \"-1\"",
                               "negative delta");
+        NS_TEST_EXPECT_MSG_EQ(BuildError({"prog", "--delta=0x10"}),
+                              "command line: --delta: expected a positive number, got \"0x10\"",
+                              "hexadecimal refused");
         NS_TEST_EXPECT_MSG_EQ(BuildError({"prog", "--tokens=1.5"}),
                               "command line: --tokens: expected a positive integer, got \"1.5\"",
                               "fractional tokens");

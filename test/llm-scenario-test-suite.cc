@@ -89,6 +89,13 @@ class LlmScenarioRoundTripTestCase : public TestCase
                               1,
                               "absent means one layer per server (2d)");
 
+        // A description survives the round trip.
+        j = Json::parse(kContractExample);
+        j["description"] = "two edge servers";
+        NS_TEST_ASSERT_MSG_EQ(Json::parse(LlmScenario::Parse(j.dump(), "s").ToJson()),
+                              j,
+                              "description kept");
+
         // A built-in model name stays a name, or expands to its layers on request.
         j = Json::parse(kContractExample);
         j["model"] = "opt-125m";
@@ -306,6 +313,26 @@ class LlmScenarioBadInputTestCase : public TestCase
             "unknown built-in",
             [](Json& j) { j["model"] = "gpt-5"; },
             "model: expected a model object or a built-in profile name");
+
+        Expect(
+            "infinite compute",
+            [](Json& j) { j["servers"][0]["ccs_hz"] = 1e-300; },
+            "servers[0].ccs_hz: expected a speed at which layer decoder.0 computes in a finite "
+            "time");
+        Expect(
+            "description type",
+            [](Json& j) { j["description"] = 3; },
+            "description: expected a string");
+
+        // Deeply nested JSON is refused, not a stack overflow.
+        std::string deep = "{\"model\": ";
+        for (int k = 0; k < 50000; ++k)
+        {
+            deep += "[";
+        }
+        NS_TEST_EXPECT_MSG_NE(ParseError(deep).find("scenario.json"),
+                              std::string::npos,
+                              "deep nesting refused");
 
         // Files.
         std::string message;
