@@ -155,7 +155,7 @@ PrintPlan(const LlmCostModel& m, const LlmPlan& plan)
                     cp,
                     cm);
     }
-    std::printf("\nObjective T = %.6f s (compute %.6f s + transfer %.6f s)\n",
+    std::printf("\nObjective T = %.9g s (compute %.9g s + transfer %.9g s)\n",
                 plan.objective,
                 compute,
                 transfer);
