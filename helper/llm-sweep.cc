@@ -401,7 +401,8 @@ LlmSweep::WriteSummary(const std::string& dir,
                                          : "Simulated completion time (ns-3) and analytic T");
         plot.SetTerminal("pngcairo size 900,600");
         plot.SetLegend(x, "completion time (s)");
-        plot.SetExtra("set logscale x\nset logscale y\nset key top right\nset grid");
+        plot.SetExtra("set logscale x\nset logscale y\nset autoscale xfix\nset offsets graph 0.05, "
+                      "graph 0.05, 0, 0\nset key top right\nset grid");
         std::map<std::string, Gnuplot2dDataset> sets;
         for (const LlmSweepSummary& s : summary)
         {
