@@ -158,19 +158,16 @@ LlmPlacementSolver::ExplainInfeasible(const LlmCostModel& model, const std::vect
     // (2e): a layer that fits nowhere; total storage.
     double totalNeed = 0;
     double totalHave = 0;
+    double largest = 0;
     for (std::size_t i = 0; i < ns; ++i)
     {
         totalHave += model.StorageCapacity(i);
+        largest = std::max(largest, model.StorageCapacity(i));
     }
     for (std::size_t l = 0; l < nl; ++l)
     {
         const double need = model.StorageBytes(l, bits[l]);
         totalNeed += need;
-        double largest = 0;
-        for (std::size_t i = 0; i < ns; ++i)
-        {
-            largest = std::max(largest, model.StorageCapacity(i));
-        }
         if (need > largest)
         {
             return "constraint 2e: layer " + layers[l].name + " needs " + Bytes(need) + " at "
