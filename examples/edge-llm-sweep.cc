@@ -176,6 +176,7 @@ main(int argc, char* argv[])
     bool merge = false;
     bool quiet = false;
     bool noSimulation = false;
+    std::string saveScenario;
     CommandLine cmd(__FILE__);
     cmd.Usage("Monte Carlo sweep of the DILEMMA objective and the ns-3 completion time over "
               "min Omega or CCS (the paper's Figs. 5 and 6).");
@@ -201,6 +202,10 @@ main(int argc, char* argv[])
     cmd.AddValue("output-dir", "Folder for the results", outputDir);
     cmd.AddValue("jobs", "Worker processes", jobs);
     cmd.AddValue("run-index", "Run only this run index, into part-run-<k>.csv", runIndex);
+    cmd.AddValue("save-scenario",
+                 "With --run-index: write the scenario that run draws to this JSON file and exit "
+                 "(for edge-llm-plan / edge-llm-simulate --scenario=)",
+                 saveScenario);
     cmd.AddValue("write-run-list",
                  "Write runs.txt, one command per run index, and exit",
                  writeRunList);
@@ -283,6 +288,10 @@ main(int argc, char* argv[])
             std::printf("%zu run commands in %s/runs.txt\n", total, outputDir.c_str());
             return 0;
         }
+        if (!saveScenario.empty() && runIndex < 0)
+        {
+            throw LlmInputError("command line", "--save-scenario", "needs --run-index=k");
+        }
         if (runIndex >= 0 || worker >= 0)
         {
             std::vector<std::size_t> indices;
@@ -294,6 +303,14 @@ main(int argc, char* argv[])
                     throw LlmInputError("command line",
                                         "--run-index",
                                         "expected 0 ... " + std::to_string(total - 1));
+                }
+                if (!saveScenario.empty())
+                {
+                    sweep.DrawScenario(static_cast<std::size_t>(runIndex)).Save(saveScenario);
+                    std::printf("run index %lld: scenario written to %s\n",
+                                static_cast<long long>(runIndex),
+                                saveScenario.c_str());
+                    return 0;
                 }
                 indices.push_back(static_cast<std::size_t>(runIndex));
                 tag = "run-" + std::to_string(runIndex);

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <map>
 #include <regex>
+#include <set>
 
 namespace ns3
 {
@@ -79,6 +80,27 @@ EdgeTopologyHelper::SetUserNode(const std::string& server, double bps, Time dela
     m_userDelay = delay;
 }
 
+void
+EdgeTopologyHelper::SetPlanLinksOnly(const LlmPlan& plan)
+{
+    if (!plan.HasPlacement())
+    {
+        throw LlmInputError("topology", "plan links", "the plan has no placement");
+    }
+    m_planServers.clear();
+    for (const LlmLayerAssignment& p : plan.placement)
+    {
+        if (p.server >= m_scenario.GetServers().size())
+        {
+            throw LlmInputError("topology",
+                                "plan links",
+                                "the plan names server " + std::to_string(p.server)
+                                    + ", beyond the scenario's servers");
+        }
+        m_planServers.push_back(p.server);
+    }
+}
+
 Ptr<Node>
 EdgeTopologyHelper::GetUser() const
 {
@@ -113,6 +135,24 @@ EdgeTopologyHelper::Install()
                                     + std::to_string(l.bps));
         }
     }
+    // Unordered server pairs the plan's traffic crosses (empty: keep every link).
+    std::set<std::pair<std::size_t, std::size_t>> used;
+    auto use = [&used](std::size_t a, std::size_t b) {
+        if (a != b)
+        {
+            used.insert({std::min(a, b), std::max(a, b)});
+        }
+    };
+    for (std::size_t l = 0; l + 1 < m_planServers.size(); ++l)
+    {
+        use(m_planServers[l], m_planServers[l + 1]);
+    }
+    if (!m_planServers.empty())
+    {
+        const std::size_t source = m_userServer.value_or(m_planServers.front());
+        use(source, m_planServers.front());
+        use(m_planServers.back(), source);
+    }
     Ipv4AddressHelper address("10.0.0.0", "255.255.255.252");
     for (std::size_t i = 0; i < n; ++i)
     {
@@ -120,7 +160,8 @@ EdgeTopologyHelper::Install()
         {
             auto ij = links.find({i, j});
             auto ji = links.find({j, i});
-            if (ij == links.end() && ji == links.end())
+            if ((ij == links.end() && ji == links.end())
+                || (!m_planServers.empty() && used.count({i, j}) == 0))
             {
                 continue;
             }

@@ -3,6 +3,7 @@
 #ifndef EDGE_TOPOLOGY_HELPER_H
 #define EDGE_TOPOLOGY_HELPER_H
 
+#include "ns3/llm-placement-solver.h"
 #include "ns3/llm-scenario.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
@@ -11,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ns3
 {
@@ -71,6 +73,18 @@ class EdgeTopologyHelper
     void SetUserNode(const std::string& server, double bps, Time delay);
 
     /**
+     * @brief Build only the links a plan's traffic crosses (default: every link of the
+     *        scenario).
+     *
+     * The kept links join the servers of consecutive layers and the last layer's server to the
+     * request source's server (the user node's server, or else the first layer's). On
+     * point-to-point links the others carry no packet and routes never cross them (a direct
+     * link is always the shortest route), so the simulated times are the same; each node then
+     * has a few interfaces instead of N, which makes every packet cheaper to simulate.
+     * @param plan the plan (its placement gives the servers)
+     */
+    void SetPlanLinksOnly(const LlmPlan& plan);
+    /**
      * @brief Create nodes, links, addresses and routes.
      * @return the server nodes, in the scenario's order
      * @throws LlmInputError if a link rate cannot be a device rate (below 1 bit/s)
@@ -93,6 +107,7 @@ class EdgeTopologyHelper
     uint16_t m_mtu;                          //!< Device MTU
     bool m_useDelay;                         //!< Apply delay_s
     std::optional<std::size_t> m_userServer; //!< Server the user node attaches to
+    std::vector<std::size_t> m_planServers;  //!< Servers of the plan's layers (empty: all links)
     double m_userBps{0};                     //!< Access-link rate
     Time m_userDelay;                        //!< Access-link delay
     Ptr<Node> m_user;                        //!< User node

@@ -154,6 +154,7 @@ LlmSweep::Run(std::size_t index) const
             EdgeTopologyHelper topology(s);
             topology.SetMtu(static_cast<uint16_t>(m_config.mtu));
             topology.SetUsePropagationDelay(!m_config.ideal);
+            topology.SetPlanLinksOnly(plan);
             if (m_config.lossRate > 0)
             {
                 Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();

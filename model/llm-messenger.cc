@@ -345,35 +345,58 @@ LlmMessenger::HandleAccept(Ptr<Socket> socket, const Address& from)
 void
 LlmMessenger::HandleTcpRead(Ptr<Socket> socket)
 {
+    // Only the headers are kept: payload bytes are counted and dropped, so a message costs
+    // the same whatever its size (appending segments to a buffer would copy it over and over).
     Address from;
     Ptr<Packet> p;
-    Ptr<Packet>& buffer = m_rx[socket];
+    RxStream& rx = m_rx[socket];
+    const uint32_t headerSize = rx.current.GetSerializedSize();
     while ((p = socket->RecvFrom(from)))
     {
-        if (p->GetSize() == 0)
+        uint32_t size = p->GetSize();
+        if (size == 0)
         {
             break;
         }
-        if (!buffer)
+        while (size > 0)
         {
-            buffer = p;
+            if (rx.payloadRemaining > 0)
+            {
+                const uint32_t take =
+                    static_cast<uint32_t>(std::min<uint64_t>(rx.payloadRemaining, size));
+                p->RemoveAtStart(take);
+                size -= take;
+                rx.payloadRemaining -= take;
+                if (rx.payloadRemaining == 0)
+                {
+                    Deliver(rx.current, from);
+                }
+                continue;
+            }
+            const uint32_t have = rx.header ? rx.header->GetSize() : 0;
+            const uint32_t take = std::min(headerSize - have, size);
+            Ptr<Packet> part = p->CreateFragment(0, take);
+            p->RemoveAtStart(take);
+            size -= take;
+            if (rx.header)
+            {
+                rx.header->AddAtEnd(part);
+            }
+            else
+            {
+                rx.header = part;
+            }
+            if (rx.header->GetSize() == headerSize)
+            {
+                rx.header->RemoveHeader(rx.current);
+                rx.header = nullptr;
+                rx.payloadRemaining = rx.current.payloadBytes;
+                if (rx.payloadRemaining == 0)
+                {
+                    Deliver(rx.current, from);
+                }
+            }
         }
-        else
-        {
-            buffer->AddAtEnd(p);
-        }
-    }
-    LlmActivationHeader h;
-    const uint32_t headerSize = h.GetSerializedSize();
-    while (buffer && buffer->GetSize() >= headerSize)
-    {
-        buffer->PeekHeader(h);
-        if (buffer->GetSize() < headerSize + h.payloadBytes)
-        {
-            break;
-        }
-        buffer->RemoveAtStart(headerSize + h.payloadBytes);
-        Deliver(h, from);
     }
 }
 

@@ -151,7 +151,15 @@ class LlmMessenger : public Object
     uint16_t m_port{0};                  //!< Listening port (0: not started)
     Ptr<Socket> m_listen;                //!< Listening (TCP) or bound (UDP) socket
     std::vector<Ptr<Socket>> m_accepted; //!< Accepted TCP sockets
-    std::map<Ptr<Socket>, Ptr<Packet>> m_rx;       //!< Stream bytes not yet cut into messages
+    /// Where a TCP byte stream stands: inside a header or inside a payload.
+    struct RxStream
+    {
+        Ptr<Packet> header;           //!< Header bytes received so far (inside a header)
+        LlmActivationHeader current;  //!< Header of the message whose payload is arriving
+        uint64_t payloadRemaining{0}; //!< Payload bytes still to come (0: inside a header)
+    };
+
+    std::map<Ptr<Socket>, RxStream> m_rx;          //!< Stream state per accepted socket
     std::map<Address, Peer> m_peers;               //!< Outgoing TCP connections by destination
     std::map<Address, Time> m_nextUdpSend;         //!< Pacing: next free send time per destination
     std::map<MessageKey, Reassembly> m_reassembly; //!< UDP messages being reassembled
