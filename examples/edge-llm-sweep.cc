@@ -66,8 +66,8 @@ RunIndices(const LlmSweep& sweep,
         for (const LlmSweepRow& r : sweep.Run(i))
         {
             rows << LlmSweep::ToCsv(r) << "\n" << std::flush;
-            times << r.gridValue << "," << r.run << "," << r.solver << "," << r.solveSeconds
-                  << "\n";
+            times << r.gridValue << "," << r.run << "," << r.solver << "," << r.setting << ","
+                  << r.solveSeconds << "," << r.simulateSeconds << "\n";
         }
     }
 }
@@ -121,7 +121,7 @@ Merge(const std::string& dir, LlmSweepConfig::Kind kind, bool quiet)
         runs << LlmSweep::ToCsv(r) << "\n";
     }
     std::ofstream timing(dir + "/timing.csv");
-    timing << "grid_value,run,solver,solve_s\n";
+    timing << "grid_value,run,solver,setting,solve_s,simulate_s\n";
     for (const std::string& t : timings)
     {
         timing << std::ifstream(t).rdbuf();
@@ -132,9 +132,10 @@ Merge(const std::string& dir, LlmSweepConfig::Kind kind, bool quiet)
     {
         std::fprintf(stderr, "%s", note.c_str());
     }
-    std::printf("%-14s %-12s %5s %16s %14s %16s %14s\n",
+    std::printf("%-12s %-12s %-12s %5s %14s %12s %14s %12s\n",
                 "grid value",
                 "solver",
+                "setting",
                 "runs",
                 "T mean s",
                 "T ci95 s",
@@ -142,9 +143,10 @@ Merge(const std::string& dir, LlmSweepConfig::Kind kind, bool quiet)
                 "sim ci95 s");
     for (const LlmSweepSummary& s : summary)
     {
-        std::printf("%-14.4g %-12s %5u %16.6g %14.4g %16.6g %14.4g\n",
+        std::printf("%-12.4g %-12s %-12s %5u %14.6g %12.4g %14.6g %12.4g\n",
                     s.gridValue,
                     s.solver.c_str(),
+                    s.setting.c_str(),
                     s.runs,
                     s.objectiveMean,
                     s.objectiveCi95,
@@ -164,6 +166,10 @@ main(int argc, char* argv[])
 {
     LlmScenarioOptions options;
     LlmSweepConfig config;
+    LlmTransportSetting base;
+    double d2dDelay = -1;
+    double wanDelay = -1;
+    std::string variants;
     std::string sweepKind = "omega";
     std::string grid;
     std::string solvers = "ilp";
@@ -191,13 +197,40 @@ main(int argc, char* argv[])
     cmd.AddValue("time-limit",
                  "Solver time limit per run, s",
                  config.solverOptions.timeLimitSeconds);
-    cmd.AddValue("transport", "tcp or udp", config.transport);
-    cmd.AddValue("mtu", "Link MTU, bytes (1500, or 9000 jumbo)", config.mtu);
-    cmd.AddValue("ideal", "Ideal links: no propagation delay", config.ideal);
-    cmd.AddValue("loss", "Packet error rate on every link (RateErrorModel)", config.lossRate);
+    cmd.AddValue("gap",
+                 "Relative gap at which the ILP may stop (0: proven optimal; the CSV records "
+                 "each plan's proven gap)",
+                 config.solverOptions.relativeGap);
+    cmd.AddValue("transport", "tcp or udp", base.transport);
+    cmd.AddValue("mtu", "Link MTU, bytes (1500, or 9000 jumbo)", base.mtu);
+    cmd.AddValue("ideal", "Ideal links: no propagation delay", base.ideal);
+    cmd.AddValue("loss", "Packet error rate on every link (RateErrorModel)", base.lossRate);
     cmd.AddValue("congestion-control",
-                 "TCP variant, e.g. TcpNewReno, TcpCubic",
-                 config.congestionControl);
+                 "TCP variant, e.g. TcpNewReno, TcpCubic (default: ns-3's)",
+                 base.congestionControl);
+    cmd.AddValue("queue", "Device transmit queue size, e.g. 100p or 1MB", base.queueSize);
+    cmd.AddValue("socket-buffer",
+                 "TCP send and receive buffer, bytes (0: ns-3's default, 131072)",
+                 base.socketBuffer);
+    cmd.AddValue("d2d-delay",
+                 "Propagation delay of every edge-edge link, s (default: the "
+                 "scenario's)",
+                 d2dDelay);
+    cmd.AddValue("wan-delay",
+                 "Propagation delay of every cloud link, s (default: the "
+                 "scenario's)",
+                 wanDelay);
+    cmd.AddValue("d2d", "D2D medium: p2p, wifi-ac or wifi-ax (ad hoc, shared)", base.d2d);
+    cmd.AddValue("all-links",
+                 "Build every link of the scenario, not only those the plan uses (same times "
+                 "on point-to-point links, slower)",
+                 base.allLinks);
+    cmd.AddValue("name", "Curve name of the setting the options above define", base.name);
+    cmd.AddValue("variants",
+                 "More settings, each its own curve: \"name:key=value,...;name2:...\" with keys "
+                 "transport, mtu, ideal, loss, cc, queue, buffer, d2d-delay, wan-delay, d2d, "
+                 "all-links (the rest as above), e.g. \"jumbo:mtu=9000;lossy:loss=1e-4\"",
+                 variants);
     cmd.AddValue("no-simulation", "Solve only (no ns-3 run)", noSimulation);
     cmd.AddValue("output-dir", "Folder for the results", outputDir);
     cmd.AddValue("jobs", "Worker processes", jobs);
@@ -223,15 +256,32 @@ main(int argc, char* argv[])
                                 "--sweep",
                                 "expected omega or ccs, got \"" + sweepKind + "\"");
         }
-        if (config.transport != "tcp" && config.transport != "udp")
+        if (jobs == 0)
         {
-            throw LlmInputError("command line", "--transport", "expected tcp or udp");
+            throw LlmInputError("command line", "--jobs", "expected at least 1");
         }
-        if (jobs == 0 || config.mtu < 576 || !(config.lossRate >= 0 && config.lossRate < 1))
+        if (!(config.solverOptions.relativeGap >= 0 && config.solverOptions.relativeGap < 1))
         {
-            throw LlmInputError("command line",
-                                "--jobs/--mtu/--loss",
-                                "expected jobs >= 1, 576 <= mtu, 0 <= loss < 1");
+            throw LlmInputError("command line", "--gap", "expected 0 <= gap < 1");
+        }
+        if (d2dDelay >= 0)
+        {
+            base.d2dDelaySeconds = d2dDelay;
+        }
+        if (wanDelay >= 0)
+        {
+            base.wanDelaySeconds = wanDelay;
+        }
+        base.Validate("command line setting");
+        config.settings = {base};
+        std::stringstream vs(variants);
+        std::string spec;
+        while (std::getline(vs, spec, ';'))
+        {
+            if (!spec.empty())
+            {
+                config.settings.push_back(LlmTransportSetting::Parse(spec, base));
+            }
         }
         config.kind = sweepKind == "omega" ? LlmSweepConfig::OMEGA : LlmSweepConfig::CCS;
         config.simulate = !noSimulation;
@@ -361,7 +411,9 @@ main(int argc, char* argv[])
             }
             children.push_back(pid);
         }
-        const std::size_t rowsExpected = total * config.solvers.size();
+        const std::size_t rowsPerRun =
+            config.solvers.size() * (config.simulate ? config.settings.size() : 1);
+        const std::size_t rowsExpected = total * rowsPerRun;
         int failures = 0;
         while (!children.empty())
         {
@@ -386,7 +438,7 @@ main(int argc, char* argv[])
                 const double eta = done ? elapsed * (rowsExpected - done) / done : 0.0;
                 std::fprintf(stderr,
                              "\r%zu / %zu runs done, %.0f s elapsed, ETA %.0f s   ",
-                             done / config.solvers.size(),
+                             done / rowsPerRun,
                              total,
                              elapsed,
                              eta);

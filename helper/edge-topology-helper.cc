@@ -3,17 +3,24 @@
 #include "edge-topology-helper.h"
 
 #include "ns3/data-rate.h"
+#include "ns3/double.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/ipv4-global-routing-helper.h"
 #include "ns3/llm-input-error.h"
 #include "ns3/log.h"
+#include "ns3/mobility-helper.h"
 #include "ns3/nstime.h"
 #include "ns3/point-to-point-net-device.h"
 #include "ns3/queue-size.h"
 #include "ns3/string.h"
+#include "ns3/traffic-control-helper.h"
 #include "ns3/uinteger.h"
+#include "ns3/wifi-helper.h"
+#include "ns3/wifi-mac-helper.h"
+#include "ns3/yans-wifi-helper.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <regex>
@@ -101,6 +108,29 @@ EdgeTopologyHelper::SetPlanLinksOnly(const LlmPlan& plan)
     }
 }
 
+void
+EdgeTopologyHelper::SetD2dWifi(const std::string& standard, double spacing)
+{
+    if (standard != "80211ac" && standard != "80211ax")
+    {
+        throw LlmInputError("topology",
+                            "D2D Wi-Fi standard",
+                            "expected 80211ac or 80211ax, got \"" + standard + "\"");
+    }
+    if (!(spacing > 0 && spacing <= 100))
+    {
+        throw LlmInputError("topology", "D2D Wi-Fi spacing", "expected 0 < spacing <= 100 m");
+    }
+    m_wifiStandard = standard;
+    m_wifiSpacing = spacing;
+}
+
+NetDeviceContainer
+EdgeTopologyHelper::GetWifiDevices() const
+{
+    return m_wifiDevices;
+}
+
 Ptr<Node>
 EdgeTopologyHelper::GetUser() const
 {
@@ -122,7 +152,9 @@ EdgeTopologyHelper::Install()
     {
         links[{*m_scenario.FindServer(l.from), *m_scenario.FindServer(l.to)}] = &l;
     }
-    m_p2p.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize(m_queueSize)));
+    m_p2p.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize("1p")));
+    TrafficControlHelper tch;
+    tch.SetRootQueueDisc("ns3::FifoQueueDisc", "MaxSize", QueueSizeValue(QueueSize(m_queueSize)));
     m_p2p.SetDeviceAttribute("Mtu", UintegerValue(m_mtu));
     for (const LlmLink& l : m_scenario.GetLinks())
     {
@@ -160,8 +192,11 @@ EdgeTopologyHelper::Install()
         {
             auto ij = links.find({i, j});
             auto ji = links.find({j, i});
+            const bool d2d = servers[i].role == LlmServer::Role::EDGE
+                             && servers[j].role == LlmServer::Role::EDGE;
             if ((ij == links.end() && ji == links.end())
-                || (!m_planServers.empty() && used.count({i, j}) == 0))
+                || (!m_planServers.empty() && used.count({i, j}) == 0)
+                || (d2d && !m_wifiStandard.empty()))
             {
                 continue;
             }
@@ -178,10 +213,15 @@ EdgeTopologyHelper::Install()
             d.Get(1)->SetAttribute(
                 "DataRate",
                 DataRateValue(DataRate(static_cast<uint64_t>(std::llround(rev->bps)))));
+            tch.Install(d);
             address.Assign(d);
             address.NewNetwork();
             m_devices.Add(d);
         }
+    }
+    if (!m_wifiStandard.empty())
+    {
+        InstallWifi(used);
     }
     if (m_userServer)
     {
@@ -192,12 +232,71 @@ EdgeTopologyHelper::Install()
         const DataRate rate(static_cast<uint64_t>(std::llround(m_userBps)));
         d.Get(0)->SetAttribute("DataRate", DataRateValue(rate));
         d.Get(1)->SetAttribute("DataRate", DataRateValue(rate));
+        tch.Install(d);
         address.Assign(d);
         address.NewNetwork();
         m_devices.Add(d);
     }
     Ipv4GlobalRoutingHelper::PopulateRoutingTables();
     return m_servers;
+}
+
+void
+EdgeTopologyHelper::InstallWifi(const std::set<std::pair<std::size_t, std::size_t>>& used)
+{
+    // The edge servers on the medium: all of them, or those of the plan's D2D pairs.
+    const auto& servers = m_scenario.GetServers();
+    NodeContainer nodes;
+    for (std::size_t i = 0; i < servers.size(); ++i)
+    {
+        bool on = servers[i].role == LlmServer::Role::EDGE;
+        if (on && !m_planServers.empty())
+        {
+            on = std::any_of(used.begin(), used.end(), [&](const auto& p) {
+                const std::size_t other = p.first == i ? p.second : p.first;
+                return (p.first == i || p.second == i)
+                       && servers[other].role == LlmServer::Role::EDGE;
+            });
+        }
+        if (on)
+        {
+            nodes.Add(m_servers.Get(i));
+        }
+    }
+    if (nodes.GetN() < 2)
+    {
+        return;
+    }
+    WifiHelper wifi;
+    wifi.SetStandard(m_wifiStandard == "80211ac" ? WIFI_STANDARD_80211ac : WIFI_STANDARD_80211ax);
+    wifi.SetRemoteStationManager("ns3::IdealWifiManager");
+    YansWifiChannelHelper channel = YansWifiChannelHelper::Default();
+    YansWifiPhyHelper phy;
+    phy.SetChannel(channel.Create());
+    phy.Set("ChannelSettings", StringValue("{0, 80, BAND_5GHZ, 0}"));
+    WifiMacHelper mac;
+    mac.SetType("ns3::AdhocWifiMac");
+    m_wifiDevices = wifi.Install(phy, mac, nodes);
+    for (uint32_t k = 0; k < m_wifiDevices.GetN(); ++k)
+    {
+        m_wifiDevices.Get(k)->SetMtu(std::min<uint16_t>(m_mtu, 2296));
+    }
+    MobilityHelper mobility;
+    const uint32_t width =
+        static_cast<uint32_t>(std::ceil(std::sqrt(static_cast<double>(nodes.GetN()))));
+    mobility.SetPositionAllocator("ns3::GridPositionAllocator",
+                                  "DeltaX",
+                                  DoubleValue(m_wifiSpacing),
+                                  "DeltaY",
+                                  DoubleValue(m_wifiSpacing),
+                                  "GridWidth",
+                                  UintegerValue(width),
+                                  "LayoutType",
+                                  StringValue("RowFirst"));
+    mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
+    mobility.Install(nodes);
+    Ipv4AddressHelper address("10.128.0.0", "255.255.0.0");
+    address.Assign(m_wifiDevices);
 }
 
 NodeContainer

@@ -11,6 +11,7 @@
 #include "ns3/point-to-point-helper.h"
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,7 +39,11 @@ class EdgeTopologyHelper
     explicit EdgeTopologyHelper(const LlmScenario& scenario);
 
     /**
-     * @brief Transmit queue size of every device (default "1000p").
+     * @brief Transmit queue of every point-to-point device (default "1000p").
+     *
+     * The queue is a FIFO queue disc of this size in front of the device (whose own queue
+     * holds one packet), so that the size is what a sender's burst really meets: otherwise
+     * ns-3 puts a 1000-packet pfifo_fast queue disc in front of any device queue.
      * @param size a QueueSize string such as "1000p" or "10MB"
      * @throws LlmInputError if the string is not a queue size
      */
@@ -73,6 +78,22 @@ class EdgeTopologyHelper
     void SetUserNode(const std::string& server, double bps, Time delay);
 
     /**
+     * @brief Carry the edge-to-edge (D2D) traffic over one ad hoc Wi-Fi network instead of
+     *        point-to-point links (default: point-to-point).
+     *
+     * Every edge server gets a Wi-Fi device (AdhocWifiMac, YANS channel with log-distance
+     * loss, IdealWifiManager rate control, 80 MHz at 5 GHz) on one shared subnet; the servers
+     * stand on a grid with the given spacing, all in range of each other, so they contend for
+     * one medium. The scenario's D2D Ω_ij then play no part in the simulation: the PHY rate and
+     * the contention set the transfer times. Links to the cloud stay point-to-point (WAN).
+     * @param standard "80211ac" or "80211ax"
+     * @param spacing distance between neighbouring servers on the grid, m
+     * @throws LlmInputError on another standard or a spacing outside (0, 100] m
+     */
+    void SetD2dWifi(const std::string& standard, double spacing = 5.0);
+    /// @return the Wi-Fi devices of the edge servers (empty unless SetD2dWifi), after Install
+    NetDeviceContainer GetWifiDevices() const;
+    /**
      * @brief Build only the links a plan's traffic crosses (default: every link of the
      *        scenario).
      *
@@ -101,12 +122,21 @@ class EdgeTopologyHelper
     NetDeviceContainer GetDevices() const;
 
   private:
+    /**
+     * @brief Put the edge servers on one ad hoc Wi-Fi network.
+     * @param used the plan's server pairs (all edge servers when no plan was set)
+     */
+    void InstallWifi(const std::set<std::pair<std::size_t, std::size_t>>& used);
+
     LlmScenario m_scenario;                  //!< The scenario
     PointToPointHelper m_p2p;                //!< Link factory
     std::string m_queueSize;                 //!< Device queue size
     uint16_t m_mtu;                          //!< Device MTU
     bool m_useDelay;                         //!< Apply delay_s
     std::optional<std::size_t> m_userServer; //!< Server the user node attaches to
+    std::string m_wifiStandard;              //!< "80211ac"/"80211ax" (empty: D2D on p2p links)
+    double m_wifiSpacing{5.0};               //!< Grid spacing of the Wi-Fi servers, m
+    NetDeviceContainer m_wifiDevices;        //!< Wi-Fi devices
     std::vector<std::size_t> m_planServers;  //!< Servers of the plan's layers (empty: all links)
     double m_userBps{0};                     //!< Access-link rate
     Time m_userDelay;                        //!< Access-link delay

@@ -12,11 +12,13 @@
 #include "ns3/gnuplot.h"
 #include "ns3/llm-input-error.h"
 #include "ns3/log.h"
+#include "ns3/object-factory.h"
 #include "ns3/pointer.h"
 #include "ns3/random-variable-stream.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
+#include "ns3/tcp-congestion-ops.h"
 #include "ns3/uinteger.h"
 
 #include <algorithm>
@@ -28,12 +30,214 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 namespace ns3
 {
 
 NS_LOG_COMPONENT_DEFINE("LlmSweep");
+
+namespace
+{
+
+/// "0"/"1"/"true"/"false" as a bool, or throw naming the key.
+bool
+ParseBool(const std::string& key, const std::string& v)
+{
+    if (v == "1" || v == "true")
+    {
+        return true;
+    }
+    if (v == "0" || v == "false")
+    {
+        return false;
+    }
+    throw LlmInputError("command line", "--variants " + key, "expected 0 or 1, got \"" + v + "\"");
+}
+
+/// A whole-string number, or throw naming the key.
+double
+ParseNumber(const std::string& key, const std::string& v)
+{
+    char* end = nullptr;
+    const double x = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end != '\0' || !std::isfinite(x))
+    {
+        throw LlmInputError("command line",
+                            "--variants " + key,
+                            "expected a number, got \"" + v + "\"");
+    }
+    return x;
+}
+
+/// Set a default attribute to a value, or back to the value it had before the sweep first
+/// touched it (ns-3's, or the user's --ns3::... choice): settings differ from run to run inside
+/// one worker process, so nothing may leak from the previous run. (Config::SetDefault rewrites
+/// the attribute's initial value, hence the copy taken on first use.)
+void
+SetDefaultOrInitial(const std::string& type,
+                    const std::string& attribute,
+                    const AttributeValue* value)
+{
+    static std::map<std::string, Ptr<AttributeValue>> original;
+    const std::string path = type + "::" + attribute;
+    if (original.find(path) == original.end())
+    {
+        TypeId::AttributeInformation info;
+        TypeId::LookupByName(type).LookupAttributeByName(attribute, &info);
+        original[path] = info.initialValue->Copy();
+    }
+    Config::SetDefault(path, value ? *value : *original[path]);
+}
+
+} // namespace
+
+LlmTransportSetting
+LlmTransportSetting::Parse(const std::string& spec, const LlmTransportSetting& base)
+{
+    LlmTransportSetting t = base;
+    const std::size_t colon = spec.find(':');
+    t.name = spec.substr(0, colon);
+    if (t.name.empty() || t.name.find_first_of(",;\"") != std::string::npos)
+    {
+        throw LlmInputError("command line",
+                            "--variants",
+                            "expected \"name:key=value,...\" with a name free of , ; and \", got \""
+                                + spec + "\"");
+    }
+    if (colon == std::string::npos)
+    {
+        return t;
+    }
+    std::stringstream ss(spec.substr(colon + 1));
+    std::string item;
+    while (std::getline(ss, item, ','))
+    {
+        const std::size_t eq = item.find('=');
+        if (eq == std::string::npos)
+        {
+            throw LlmInputError("command line",
+                                "--variants " + t.name,
+                                "expected key=value, got \"" + item + "\"");
+        }
+        const std::string key = item.substr(0, eq);
+        const std::string v = item.substr(eq + 1);
+        if (key == "transport")
+        {
+            t.transport = v;
+        }
+        else if (key == "mtu")
+        {
+            t.mtu = static_cast<uint32_t>(std::clamp(ParseNumber(key, v), 0.0, 1e6));
+        }
+        else if (key == "ideal")
+        {
+            t.ideal = ParseBool(key, v);
+        }
+        else if (key == "loss")
+        {
+            t.lossRate = ParseNumber(key, v);
+        }
+        else if (key == "cc")
+        {
+            t.congestionControl = v;
+        }
+        else if (key == "queue")
+        {
+            t.queueSize = v;
+        }
+        else if (key == "buffer")
+        {
+            t.socketBuffer = static_cast<uint32_t>(std::clamp(ParseNumber(key, v), 0.0, 4e9));
+        }
+        else if (key == "d2d-delay")
+        {
+            t.d2dDelaySeconds = ParseNumber(key, v);
+        }
+        else if (key == "wan-delay")
+        {
+            t.wanDelaySeconds = ParseNumber(key, v);
+        }
+        else if (key == "d2d")
+        {
+            t.d2d = v;
+        }
+        else if (key == "all-links")
+        {
+            t.allLinks = ParseBool(key, v);
+        }
+        else
+        {
+            throw LlmInputError(
+                "command line",
+                "--variants " + t.name,
+                "unknown key \"" + key
+                    + "\" (expected transport, mtu, ideal, loss, cc, queue, buffer, "
+                      "d2d-delay, wan-delay, d2d or all-links)");
+        }
+    }
+    return t;
+}
+
+void
+LlmTransportSetting::Validate(const std::string& where) const
+{
+    const std::string field = where + " " + name;
+    if (transport != "tcp" && transport != "udp")
+    {
+        throw LlmInputError("command line", field + " transport", "expected tcp or udp");
+    }
+    if (d2d != "p2p" && d2d != "wifi-ac" && d2d != "wifi-ax")
+    {
+        throw LlmInputError("command line", field + " d2d", "expected p2p, wifi-ac or wifi-ax");
+    }
+    if (mtu < 576 || mtu > 65535 || (d2d != "p2p" && mtu > 2296))
+    {
+        throw LlmInputError("command line",
+                            field + " mtu",
+                            d2d == "p2p" ? "expected 576 ... 65535 bytes"
+                                         : "expected 576 ... 2296 bytes (the Wi-Fi MSDU limit)");
+    }
+    if (!(lossRate >= 0 && lossRate < 1))
+    {
+        throw LlmInputError("command line", field + " loss", "expected 0 <= loss < 1");
+    }
+    if (!congestionControl.empty())
+    {
+        TypeId tid;
+        // By instance: some variants declare another parent TypeId (TcpCubic in ns-3.37).
+        bool isCongestionOps = false;
+        if (TypeId::LookupByNameFailSafe("ns3::" + congestionControl, &tid) && tid.HasConstructor())
+        {
+            ObjectFactory factory;
+            factory.SetTypeId(tid);
+            isCongestionOps = DynamicCast<TcpCongestionOps>(factory.Create()) != nullptr;
+        }
+        if (!isCongestionOps)
+        {
+            throw LlmInputError("command line",
+                                field + " congestion control",
+                                "expected an ns-3 TCP congestion control such as TcpNewReno or "
+                                "TcpCubic, got \""
+                                    + congestionControl + "\"");
+        }
+    }
+    EdgeTopologyHelper(LlmScenario::BuiltInDefault()).SetQueueSize(queueSize); // checks the form
+    if (socketBuffer != 0 && socketBuffer < 2 * mtu)
+    {
+        throw LlmInputError("command line",
+                            field + " buffer",
+                            "expected 0 (ns-3's default) or at least two MTUs of bytes");
+    }
+    for (const auto& d : {d2dDelaySeconds, wanDelaySeconds})
+    {
+        if (d && !(*d >= 0 && *d <= 10))
+        {
+            throw LlmInputError("command line", field + " delay", "expected 0 ... 10 s");
+        }
+    }
+}
 
 LlmSweep::LlmSweep(const LlmScenario& base, const LlmSweepConfig& config)
     : m_base(base)
@@ -56,16 +260,22 @@ LlmSweep::LlmSweep(const LlmScenario& base, const LlmSweepConfig& config)
     {
         LlmPlacementSolver::Create(s); // refuses unknown names
     }
-    if (!m_config.congestionControl.empty())
+    if (m_config.settings.empty())
     {
-        TypeId tid;
-        if (!TypeId::LookupByNameFailSafe("ns3::" + m_config.congestionControl, &tid))
+        throw LlmInputError("command line", "--variants", "expected at least one setting");
+    }
+    for (std::size_t k = 0; k < m_config.settings.size(); ++k)
+    {
+        m_config.settings[k].Validate("--variants");
+        for (std::size_t m = 0; m < k; ++m)
         {
-            throw LlmInputError("command line",
-                                "--congestion-control",
-                                "expected an ns-3 TCP congestion control such as TcpNewReno or "
-                                "TcpCubic, got \""
-                                    + m_config.congestionControl + "\"");
+            if (m_config.settings[m].name == m_config.settings[k].name)
+            {
+                throw LlmInputError("command line",
+                                    "--variants",
+                                    "two settings are named \"" + m_config.settings[k].name
+                                        + "\": every curve needs its own name");
+            }
         }
     }
 }
@@ -130,7 +340,16 @@ LlmSweep::Run(std::size_t index) const
         row.status = ToString(plan.status);
         if (!plan.HasPlacement())
         {
-            rows.push_back(row);
+            // One row per setting all the same (nothing to simulate), so every run has as many.
+            for (const LlmTransportSetting& setting : m_config.settings)
+            {
+                row.setting = m_config.simulate ? setting.name : "-";
+                rows.push_back(row);
+                if (!m_config.simulate)
+                {
+                    break;
+                }
+            }
             continue;
         }
         row.objective = plan.objective;
@@ -140,86 +359,132 @@ LlmSweep::Run(std::size_t index) const
             row.computeBound +=
                 model.ComputeDelay(l, plan.placement[l].server, plan.placement[l].bits);
         }
-        if (m_config.simulate)
+        row.gap = plan.stats.gap;
+        if (!m_config.simulate)
         {
-            RngSeedManager::SetRun(row.run);
-            if (!m_config.congestionControl.empty())
-            {
-                Config::SetDefault(
-                    "ns3::TcpL4Protocol::SocketType",
-                    TypeIdValue(TypeId::LookupByName("ns3::" + m_config.congestionControl)));
-            }
-            LlmPlacementHelper placement(s);
-            placement.SetPlan(plan);
-            EdgeTopologyHelper topology(s);
-            topology.SetMtu(static_cast<uint16_t>(m_config.mtu));
-            topology.SetUsePropagationDelay(!m_config.ideal);
-            topology.SetPlanLinksOnly(plan);
-            if (m_config.lossRate > 0)
-            {
-                Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
-                em->SetAttribute("ErrorRate", DoubleValue(m_config.lossRate));
-                em->SetAttribute("ErrorUnit", StringValue("ERROR_UNIT_PACKET"));
-                topology.SetDeviceAttribute("ReceiveErrorModel", PointerValue(em));
-            }
-            NodeContainer nodes = topology.Install();
-            placement.SetMessengerAttribute(
-                "Transport",
-                StringValue(m_config.transport == "udp" ? "Udp" : "Tcp"));
-            placement.SetMessengerAttribute("TcpSegmentSize", UintegerValue(m_config.mtu - 52));
-            placement.SetMessengerAttribute("UdpPayloadSize", UintegerValue(m_config.mtu - 54));
-            if (m_config.transport == "udp")
-            {
-                placement.SetClientAttribute(
-                    "TokenTimeout",
-                    TimeValue(Seconds(10 * plan.objective / s.GetWorkload().tokens + 1)));
-            }
-            placement.Install(nodes);
-            LlmRunRecorder recorder;
-            recorder.Connect(placement);
-            FlowMonitorHelper flows;
-            Ptr<FlowMonitor> monitor = flows.InstallAll();
-            Simulator::Stop(Seconds(1000 * (plan.objective + 1))); // safety net only
-            Simulator::Run();
-            monitor->CheckForLostPackets();
-            for (const auto& [id, f] : monitor->GetFlowStats())
-            {
-                row.bytes += f.txBytes;
-                row.drops += f.lostPackets;
-            }
-            Ptr<EdgeLlmClientApplication> c = placement.GetClient();
-            row.simulated = c->GetCompletionTime().GetSeconds();
-            row.tokensCompleted = c->GetTokensCompleted();
-            row.tokensFailed = c->GetTokensFailed();
-            Simulator::Destroy();
+            row.setting = "-";
+            rows.push_back(row);
+            continue;
         }
-        rows.push_back(row);
+        for (const LlmTransportSetting& setting : m_config.settings)
+        {
+            LlmSweepRow r = row;
+            r.setting = setting.name;
+            const auto t1 = std::chrono::steady_clock::now();
+            Simulate(s, plan, setting, r);
+            r.simulateSeconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+            rows.push_back(r);
+        }
     }
     return rows;
+}
+
+void
+LlmSweep::Simulate(const LlmScenario& scenario,
+                   const LlmPlan& plan,
+                   const LlmTransportSetting& setting,
+                   LlmSweepRow& row) const
+{
+    RngSeedManager::SetRun(row.run);
+    const TypeIdValue cc(setting.congestionControl.empty()
+                             ? TypeId()
+                             : TypeId::LookupByName("ns3::" + setting.congestionControl));
+    const UintegerValue buffer(setting.socketBuffer);
+    SetDefaultOrInitial("ns3::TcpL4Protocol",
+                        "SocketType",
+                        setting.congestionControl.empty() ? nullptr : &cc);
+    SetDefaultOrInitial("ns3::TcpSocket", "SndBufSize", setting.socketBuffer ? &buffer : nullptr);
+    SetDefaultOrInitial("ns3::TcpSocket", "RcvBufSize", setting.socketBuffer ? &buffer : nullptr);
+
+    // Delays are a property of the simulated links only (eq. 4 has none).
+    LlmScenario s = scenario;
+    for (LlmLink& l : s.GetLinks())
+    {
+        const bool d2d = s.GetServers()[*s.FindServer(l.from)].role == LlmServer::Role::EDGE
+                         && s.GetServers()[*s.FindServer(l.to)].role == LlmServer::Role::EDGE;
+        const auto& d = d2d ? setting.d2dDelaySeconds : setting.wanDelaySeconds;
+        if (d)
+        {
+            l.delaySeconds = *d;
+        }
+    }
+    LlmPlacementHelper placement(s);
+    placement.SetPlan(plan);
+    EdgeTopologyHelper topology(s);
+    topology.SetMtu(static_cast<uint16_t>(setting.mtu));
+    topology.SetQueueSize(setting.queueSize);
+    topology.SetUsePropagationDelay(!setting.ideal);
+    if (!setting.allLinks)
+    {
+        topology.SetPlanLinksOnly(plan);
+    }
+    if (setting.d2d != "p2p")
+    {
+        topology.SetD2dWifi(setting.d2d == "wifi-ac" ? "80211ac" : "80211ax");
+    }
+    if (setting.lossRate > 0)
+    {
+        Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
+        em->SetAttribute("ErrorRate", DoubleValue(setting.lossRate));
+        em->SetAttribute("ErrorUnit", StringValue("ERROR_UNIT_PACKET"));
+        topology.SetDeviceAttribute("ReceiveErrorModel", PointerValue(em));
+    }
+    NodeContainer nodes = topology.Install();
+    placement.SetMessengerAttribute("Transport",
+                                    StringValue(setting.transport == "udp" ? "Udp" : "Tcp"));
+    placement.SetMessengerAttribute("TcpSegmentSize", UintegerValue(setting.mtu - 52));
+    placement.SetMessengerAttribute("UdpPayloadSize", UintegerValue(setting.mtu - 54));
+    if (setting.transport == "udp")
+    {
+        placement.SetClientAttribute(
+            "TokenTimeout",
+            TimeValue(Seconds(10 * plan.objective / s.GetWorkload().tokens + 1)));
+    }
+    placement.Install(nodes);
+    LlmRunRecorder recorder;
+    recorder.Connect(placement);
+    FlowMonitorHelper flows;
+    Ptr<FlowMonitor> monitor = flows.InstallAll();
+    Simulator::Stop(Seconds(1000 * (plan.objective + 1))); // safety net only
+    Simulator::Run();
+    monitor->CheckForLostPackets();
+    for (const auto& [id, f] : monitor->GetFlowStats())
+    {
+        row.bytes += f.txBytes;
+        row.drops += f.lostPackets;
+    }
+    Ptr<EdgeLlmClientApplication> c = placement.GetClient();
+    row.simulated = c->GetCompletionTime().GetSeconds();
+    row.tokensCompleted = c->GetTokensCompleted();
+    row.tokensFailed = c->GetTokensFailed();
+    Simulator::Destroy();
 }
 
 std::string
 LlmSweep::CsvHeader()
 {
-    return "grid_value,run,solver,status,objective_s,simulated_s,compute_bound_s,"
-           "quantization_ratio,bytes,drops,tokens_completed,tokens_failed";
+    return "grid_value,run,solver,setting,status,objective_s,simulated_s,compute_bound_s,"
+           "quantization_ratio,gap,bytes,drops,tokens_completed,tokens_failed";
 }
 
 std::string
 LlmSweep::ToCsv(const LlmSweepRow& r)
 {
-    char buf[512];
+    char buf[1024];
     std::snprintf(buf,
                   sizeof(buf),
-                  "%.17g,%u,%s,%s,%.17g,%.17g,%.17g,%.17g,%llu,%llu,%llu,%llu",
+                  "%.17g,%u,%s,%s,%s,%.17g,%.17g,%.17g,%.17g,%.6g,%llu,%llu,%llu,%llu",
                   r.gridValue,
                   r.run,
                   r.solver.c_str(),
+                  r.setting.c_str(),
                   r.status.c_str(),
                   r.objective,
                   r.simulated,
                   r.computeBound,
                   r.quantizationRatio,
+                  r.gap,
                   static_cast<unsigned long long>(r.bytes),
                   static_cast<unsigned long long>(r.drops),
                   static_cast<unsigned long long>(r.tokensCompleted),
@@ -256,7 +521,7 @@ LlmSweep::ReadCsv(const std::vector<std::string>& paths)
             }
             try
             {
-                if (f.size() != 12)
+                if (f.size() != 14)
                 {
                     throw std::invalid_argument("field count");
                 }
@@ -264,27 +529,30 @@ LlmSweep::ReadCsv(const std::vector<std::string>& paths)
                 r.gridValue = std::stod(f[0]);
                 r.run = static_cast<uint32_t>(std::stoul(f[1]));
                 r.solver = f[2];
-                r.status = f[3];
-                r.objective = std::stod(f[4]);
-                r.simulated = std::stod(f[5]);
-                r.computeBound = std::stod(f[6]);
-                r.quantizationRatio = std::stod(f[7]);
-                r.bytes = std::stoull(f[8]);
-                r.drops = std::stoull(f[9]);
-                r.tokensCompleted = std::stoull(f[10]);
-                r.tokensFailed = std::stoull(f[11]);
+                r.setting = f[3];
+                r.status = f[4];
+                r.objective = std::stod(f[5]);
+                r.simulated = std::stod(f[6]);
+                r.computeBound = std::stod(f[7]);
+                r.quantizationRatio = std::stod(f[8]);
+                r.gap = std::stod(f[9]);
+                r.bytes = std::stoull(f[10]);
+                r.drops = std::stoull(f[11]);
+                r.tokensCompleted = std::stoull(f[12]);
+                r.tokensFailed = std::stoull(f[13]);
                 rows.push_back(r);
             }
             catch (const std::exception&)
             {
                 throw LlmInputError(path,
                                     "line " + std::to_string(number),
-                                    "expected 12 comma-separated fields: " + CsvHeader());
+                                    "expected 14 comma-separated fields: " + CsvHeader());
             }
         }
     }
     std::sort(rows.begin(), rows.end(), [](const LlmSweepRow& a, const LlmSweepRow& b) {
-        return std::tie(a.gridValue, a.run, a.solver) < std::tie(b.gridValue, b.run, b.solver);
+        return std::tie(a.gridValue, a.run, a.solver, a.setting)
+               < std::tie(b.gridValue, b.run, b.solver, b.setting);
     });
     return rows;
 }
@@ -324,13 +592,14 @@ MeanCi(const std::vector<double>& x)
 std::vector<LlmSweepSummary>
 LlmSweep::Summarize(const std::vector<LlmSweepRow>& rows)
 {
-    std::map<std::pair<std::string, double>, std::pair<std::vector<double>, std::vector<double>>>
+    std::map<std::tuple<std::string, std::string, double>,
+             std::pair<std::vector<double>, std::vector<double>>>
         groups;
     for (const LlmSweepRow& r : rows)
     {
         if (r.status == "optimal" || r.status == "feasible")
         {
-            auto& g = groups[{r.solver, r.gridValue}];
+            auto& g = groups[{r.solver, r.setting, r.gridValue}];
             g.first.push_back(r.objective);
             if (r.simulated > 0)
             {
@@ -342,8 +611,9 @@ LlmSweep::Summarize(const std::vector<LlmSweepRow>& rows)
     for (const auto& [key, samples] : groups)
     {
         LlmSweepSummary s;
-        s.solver = key.first;
-        s.gridValue = key.second;
+        s.solver = std::get<0>(key);
+        s.setting = std::get<1>(key);
+        s.gridValue = std::get<2>(key);
         s.runs = static_cast<uint32_t>(samples.first.size());
         std::tie(s.objectiveMean, s.objectiveCi95) = MeanCi(samples.first);
         std::tie(s.simulatedMean, s.simulatedCi95) = MeanCi(samples.second);
@@ -359,17 +629,18 @@ LlmSweep::WriteSummary(const std::string& dir,
 {
     const std::string name = kind == LlmSweepConfig::OMEGA ? "omega" : "ccs";
     std::ofstream csv(dir + "/summary.csv");
-    csv << "grid_value,solver,runs,objective_mean_s,objective_ci95_s,simulated_mean_s,"
+    csv << "grid_value,solver,setting,runs,objective_mean_s,objective_ci95_s,simulated_mean_s,"
            "simulated_ci95_s\n";
     nlohmann::ordered_json json = nlohmann::ordered_json::array();
     for (const LlmSweepSummary& s : summary)
     {
-        char buf[256];
+        char buf[1024];
         std::snprintf(buf,
                       sizeof(buf),
-                      "%.17g,%s,%u,%.17g,%.17g,%.17g,%.17g\n",
+                      "%.17g,%s,%s,%u,%.17g,%.17g,%.17g,%.17g\n",
                       s.gridValue,
                       s.solver.c_str(),
+                      s.setting.c_str(),
                       s.runs,
                       s.objectiveMean,
                       s.objectiveCi95,
@@ -378,6 +649,7 @@ LlmSweep::WriteSummary(const std::string& dir,
         csv << buf;
         json.push_back({{"grid_value", s.gridValue},
                         {"solver", s.solver},
+                        {"setting", s.setting},
                         {"runs", s.runs},
                         {"objective_mean_s", s.objectiveMean},
                         {"objective_ci95_s", s.objectiveCi95},
@@ -404,27 +676,45 @@ LlmSweep::WriteSummary(const std::string& dir,
         plot.SetLegend(x, "completion time (s)");
         plot.SetExtra("set logscale x\nset logscale y\nset autoscale xfix\nset offsets graph 0.05, "
                       "graph 0.05, 0, 0\nset key top right\nset grid");
-        std::map<std::string, Gnuplot2dDataset> sets;
+        std::set<std::string> settings;
         for (const LlmSweepSummary& s : summary)
         {
-            for (bool simulated : {false, true})
+            settings.insert(s.setting);
+        }
+        std::map<std::string, Gnuplot2dDataset> sets;
+        std::set<std::pair<std::string, double>> analyticDone; // T is the same in every setting
+        auto add = [&sets](const std::string& key, double x, double y, double ci, bool dashed) {
+            auto it = sets.find(key);
+            if (it == sets.end())
             {
-                if ((what == "objective" && simulated) || (simulated && s.simulatedMean <= 0))
+                Gnuplot2dDataset d(key);
+                d.SetStyle(Gnuplot2dDataset::LINES_POINTS);
+                d.SetErrorBars(Gnuplot2dDataset::Y);
+                if (dashed)
                 {
-                    continue;
+                    d.SetExtra("dashtype 2");
                 }
-                const std::string key = s.solver + (simulated ? " simulated" : " analytic");
-                auto it = sets.find(key);
-                if (it == sets.end())
-                {
-                    Gnuplot2dDataset d(key);
-                    d.SetStyle(Gnuplot2dDataset::LINES_POINTS);
-                    d.SetErrorBars(Gnuplot2dDataset::Y);
-                    it = sets.emplace(key, d).first;
-                }
-                it->second.Add(s.gridValue,
-                               simulated ? s.simulatedMean : s.objectiveMean,
-                               simulated ? s.simulatedCi95 : s.objectiveCi95);
+                it = sets.emplace(key, d).first;
+            }
+            it->second.Add(x, y, ci);
+        };
+        for (const LlmSweepSummary& s : summary)
+        {
+            if (analyticDone.insert({s.solver, s.gridValue}).second)
+            {
+                add(s.solver + " analytic T",
+                    s.gridValue,
+                    s.objectiveMean,
+                    s.objectiveCi95,
+                    what == "simulated");
+            }
+            if (what == "simulated" && s.simulatedMean > 0)
+            {
+                add(s.solver + " simulated" + (settings.size() > 1 ? ", " + s.setting : ""),
+                    s.gridValue,
+                    s.simulatedMean,
+                    s.simulatedCi95,
+                    false);
             }
         }
         for (auto& [key, d] : sets)

@@ -7,11 +7,55 @@
 #include "ns3/llm-scenario.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace ns3
 {
+
+/**
+ * @ingroup edge-llm
+ * @brief One transport setting of a sweep: each is simulated on every plan and shows up as its
+ *        own curve.
+ *
+ * Written on the command line as "name:key=value,key=value" with the keys transport (tcp,
+ * udp), mtu (bytes), ideal (0/1), loss (packet error rate), cc (TCP congestion control, e.g.
+ * TcpCubic), queue (device queue, e.g. 100p), buffer (TCP send and receive buffer, bytes),
+ * d2d-delay and wan-delay (propagation delay of edge-edge and cloud links, s), d2d (p2p,
+ * wifi-ac, wifi-ax) and all-links (0/1); keys not given keep the base setting's value.
+ */
+struct LlmTransportSetting
+{
+    std::string name{"tcp"};               //!< Curve label
+    std::string transport{"tcp"};          //!< tcp or udp
+    uint32_t mtu{1500};                    //!< Link MTU, bytes
+    bool ideal{false};                     //!< No propagation delay at all
+    double lossRate{0};                    //!< Packet error rate on every device (0: none)
+    std::string congestionControl;         //!< TCP variant (e.g. "TcpCubic"; empty: ns-3's)
+    std::string queueSize{"1000p"};        //!< Device transmit queue
+    uint32_t socketBuffer{0};              //!< TCP SndBufSize and RcvBufSize, bytes (0: ns-3's)
+    std::optional<double> d2dDelaySeconds; //!< Delay of edge-edge links (unset: scenario's)
+    std::optional<double> wanDelaySeconds; //!< Delay of cloud links (unset: scenario's)
+    std::string d2d{"p2p"};                //!< D2D medium: p2p, wifi-ac or wifi-ax
+    bool allLinks{false};                  //!< Build every link, not only the plan's
+
+    /**
+     * @brief Parse "name:key=value,..." on top of a base setting.
+     * @param spec the text
+     * @param base the values of the keys not given
+     * @return the setting
+     * @throws LlmInputError naming the key and what was expected
+     */
+    static LlmTransportSetting Parse(const std::string& spec, const LlmTransportSetting& base);
+
+    /**
+     * @brief Check every value.
+     * @param where what to name in errors (e.g. "--variants")
+     * @throws LlmInputError naming the field and what was expected
+     */
+    void Validate(const std::string& where) const;
+};
 
 /**
  * @ingroup edge-llm
@@ -32,11 +76,7 @@ struct LlmSweepConfig
     std::vector<std::string> solvers{"ilp"}; //!< Solvers compared in every run
     LlmSolverOptions solverOptions;          //!< Solver options
     bool simulate{true};                     //!< Also run each plan in ns-3
-    std::string transport{"tcp"};            //!< tcp or udp
-    uint32_t mtu{1500};                      //!< Link MTU, bytes
-    bool ideal{false};                       //!< No propagation delay
-    double lossRate{0};                      //!< Packet error rate on every device (0: none)
-    std::string congestionControl;           //!< TCP variant (e.g. "TcpCubic"; empty: default)
+    std::vector<LlmTransportSetting> settings{LlmTransportSetting{}}; //!< Simulated settings
 };
 
 /**
@@ -48,16 +88,19 @@ struct LlmSweepRow
     double gridValue{0};         //!< g
     uint32_t run{0};             //!< Run k (ns-3 RngRun = k)
     std::string solver;          //!< Solver name
+    std::string setting;         //!< Transport setting ("-" when not simulated)
     std::string status;          //!< Solver status
     double objective{0};         //!< Analytic T, s (0 without a plan)
     double simulated{0};         //!< Simulated completion, s (0 if not simulated)
     double computeBound{0};      //!< Σ cp of the plan: no run can finish faster, s
     double quantizationRatio{0}; //!< Percent
+    double gap{0};               //!< Proven relative gap of the plan (0: optimal)
     uint64_t bytes{0};           //!< Bytes sent (FlowMonitor)
     uint64_t drops{0};           //!< Packets lost (FlowMonitor)
     uint64_t tokensCompleted{0}; //!< Tokens completed
     uint64_t tokensFailed{0};    //!< Tokens failed
     double solveSeconds{0};      //!< Solver wall time (kept out of the repeatable CSV)
+    double simulateSeconds{0};   //!< Simulation wall time (kept out of the repeatable CSV)
 };
 
 /**
@@ -68,6 +111,7 @@ struct LlmSweepSummary
 {
     double gridValue{0};     //!< g
     std::string solver;      //!< Solver
+    std::string setting;     //!< Transport setting
     uint32_t runs{0};        //!< Runs with a plan
     double objectiveMean{0}; //!< Mean analytic T, s
     double objectiveCi95{0}; //!< Half-width of the 95 % Student-t interval, s
@@ -105,9 +149,9 @@ class LlmSweep
     LlmScenario DrawScenario(std::size_t index) const;
 
     /**
-     * @brief Solve (and simulate) run index i with every solver.
+     * @brief Solve run index i with every solver and simulate each plan in every setting.
      * @param index run index
-     * @return one row per solver
+     * @return one row per solver and setting
      */
     std::vector<LlmSweepRow> Run(std::size_t index) const;
 
@@ -122,22 +166,23 @@ class LlmSweep
     /**
      * @brief Read run rows from CSV files.
      * @param paths the files
-     * @return the rows, sorted by grid value, run and solver
+     * @return the rows, sorted by grid value, run, solver and setting
      * @throws LlmInputError on a malformed file
      */
     static std::vector<LlmSweepRow> ReadCsv(const std::vector<std::string>& paths);
 
     /**
-     * @brief Mean and Student-t 95 % interval per (grid value, solver).
+     * @brief Mean and Student-t 95 % interval per (grid value, solver, setting).
      * @param rows run rows
-     * @return the summary, sorted by solver then grid value
+     * @return the summary, sorted by solver, setting, then grid value
      */
     static std::vector<LlmSweepSummary> Summarize(const std::vector<LlmSweepRow>& rows);
 
     /**
-     * @brief Write summary.csv, summary.json and the gnuplot figures (objective and simulated
-     *        time vs the grid, one curve per solver, with error bars), rendered to PNG when
-     *        gnuplot is installed.
+     * @brief Write summary.csv, summary.json and the gnuplot figures (objective vs the grid,
+     *        one curve per solver; simulated time vs the grid, one curve per solver and
+     *        setting, beside the analytic T), with error bars, rendered to PNG when gnuplot is
+     *        installed.
      * @param dir output folder
      * @param summary the summary
      * @param kind swept quantity (axis label and log scale)
@@ -148,6 +193,18 @@ class LlmSweep
                                     LlmSweepConfig::Kind kind);
 
   private:
+    /**
+     * @brief Simulate a plan in one setting, filling the row's simulated fields.
+     * @param s the run's scenario
+     * @param plan the plan
+     * @param setting the transport setting
+     * @param row the row to fill
+     */
+    void Simulate(const LlmScenario& s,
+                  const LlmPlan& plan,
+                  const LlmTransportSetting& setting,
+                  LlmSweepRow& row) const;
+
     LlmScenario m_base;      //!< Base scenario
     LlmSweepConfig m_config; //!< Settings
 };
