@@ -595,15 +595,22 @@ LlmSweep::Summarize(const std::vector<LlmSweepRow>& rows)
     std::map<std::tuple<std::string, std::string, double>,
              std::pair<std::vector<double>, std::vector<double>>>
         groups;
+    std::map<std::tuple<std::string, std::string, double>, std::vector<double>> floors;
+    std::map<std::tuple<std::string, std::string, double>, std::vector<double>> ratios;
     for (const LlmSweepRow& r : rows)
     {
         if (r.status == "optimal" || r.status == "feasible")
         {
             auto& g = groups[{r.solver, r.setting, r.gridValue}];
             g.first.push_back(r.objective);
+            floors[{r.solver, r.setting, r.gridValue}].push_back(r.computeBound);
             if (r.simulated > 0)
             {
                 g.second.push_back(r.simulated);
+                if (r.objective > 0)
+                {
+                    ratios[{r.solver, r.setting, r.gridValue}].push_back(r.simulated / r.objective);
+                }
             }
         }
     }
@@ -617,6 +624,8 @@ LlmSweep::Summarize(const std::vector<LlmSweepRow>& rows)
         s.runs = static_cast<uint32_t>(samples.first.size());
         std::tie(s.objectiveMean, s.objectiveCi95) = MeanCi(samples.first);
         std::tie(s.simulatedMean, s.simulatedCi95) = MeanCi(samples.second);
+        s.computeBoundMean = MeanCi(floors[key]).first;
+        std::tie(s.ratioMean, s.ratioCi95) = MeanCi(ratios[key]);
         out.push_back(s);
     }
     return out;
@@ -630,14 +639,15 @@ LlmSweep::WriteSummary(const std::string& dir,
     const std::string name = kind == LlmSweepConfig::OMEGA ? "omega" : "ccs";
     std::ofstream csv(dir + "/summary.csv");
     csv << "grid_value,solver,setting,runs,objective_mean_s,objective_ci95_s,simulated_mean_s,"
-           "simulated_ci95_s\n";
+           "simulated_ci95_s,compute_bound_mean_s,simulated_over_objective_mean,"
+           "simulated_over_objective_ci95\n";
     nlohmann::ordered_json json = nlohmann::ordered_json::array();
     for (const LlmSweepSummary& s : summary)
     {
         char buf[1024];
         std::snprintf(buf,
                       sizeof(buf),
-                      "%.17g,%s,%s,%u,%.17g,%.17g,%.17g,%.17g\n",
+                      "%.17g,%s,%s,%u,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n",
                       s.gridValue,
                       s.solver.c_str(),
                       s.setting.c_str(),
@@ -645,7 +655,10 @@ LlmSweep::WriteSummary(const std::string& dir,
                       s.objectiveMean,
                       s.objectiveCi95,
                       s.simulatedMean,
-                      s.simulatedCi95);
+                      s.simulatedCi95,
+                      s.computeBoundMean,
+                      s.ratioMean,
+                      s.ratioCi95);
         csv << buf;
         json.push_back({{"grid_value", s.gridValue},
                         {"solver", s.solver},
@@ -654,7 +667,10 @@ LlmSweep::WriteSummary(const std::string& dir,
                         {"objective_mean_s", s.objectiveMean},
                         {"objective_ci95_s", s.objectiveCi95},
                         {"simulated_mean_s", s.simulatedMean},
-                        {"simulated_ci95_s", s.simulatedCi95}});
+                        {"simulated_ci95_s", s.simulatedCi95},
+                        {"compute_bound_mean_s", s.computeBoundMean},
+                        {"simulated_over_objective_mean", s.ratioMean},
+                        {"simulated_over_objective_ci95", s.ratioCi95}});
     }
     std::ofstream(dir + "/summary.json") << json.dump(2) << "\n";
     if (!csv)
@@ -666,16 +682,20 @@ LlmSweep::WriteSummary(const std::string& dir,
     const std::string x =
         kind == LlmSweepConfig::OMEGA ? "min link speed Omega (bit/s)" : "min CPU clock CCS (Hz)";
     std::vector<std::string> notes;
-    for (const std::string& what : {std::string("objective"), std::string("simulated")})
+    for (const std::string& what :
+         {std::string("objective"), std::string("simulated"), std::string("ratio")})
     {
+        const bool ratio = what == "ratio";
         const std::string base = dir + "/" + name + "-" + what;
         Gnuplot plot(base + ".png",
                      what == "objective" ? "DILEMMA objective T (analytic)"
-                                         : "Simulated completion time (ns-3) and analytic T");
-        plot.SetTerminal("pngcairo size 900,600");
-        plot.SetLegend(x, "completion time (s)");
-        plot.SetExtra("set logscale x\nset logscale y\nset autoscale xfix\nset offsets graph 0.05, "
-                      "graph 0.05, 0, 0\nset key top right\nset grid");
+                     : ratio ? "Where the simulation leaves the model: simulated / analytic T"
+                             : "Simulated completion time (ns-3), analytic T and compute floor");
+        plot.SetTerminal("pngcairo size 1100,600");
+        plot.SetLegend(x, ratio ? "simulated / analytic T" : "completion time (s)");
+        plot.SetExtra(std::string("set logscale x\n") + (ratio ? "" : "set logscale y\n")
+                      + "set autoscale xfix\nset offsets graph 0.05, graph 0.05, 0, 0\n"
+                        "set key outside right top\nset grid");
         std::set<std::string> settings;
         for (const LlmSweepSummary& s : summary)
         {
@@ -683,7 +703,7 @@ LlmSweep::WriteSummary(const std::string& dir,
         }
         std::map<std::string, Gnuplot2dDataset> sets;
         std::set<std::pair<std::string, double>> analyticDone; // T is the same in every setting
-        auto add = [&sets](const std::string& key, double x, double y, double ci, bool dashed) {
+        auto add = [&sets](const std::string& key, double x, double y, double ci, int dashed) {
             auto it = sets.find(key);
             if (it == sets.end())
             {
@@ -692,7 +712,7 @@ LlmSweep::WriteSummary(const std::string& dir,
                 d.SetErrorBars(Gnuplot2dDataset::Y);
                 if (dashed)
                 {
-                    d.SetExtra("dashtype 2");
+                    d.SetExtra("dashtype " + std::to_string(dashed));
                 }
                 it = sets.emplace(key, d).first;
             }
@@ -700,21 +720,35 @@ LlmSweep::WriteSummary(const std::string& dir,
         };
         for (const LlmSweepSummary& s : summary)
         {
+            const std::string label =
+                s.solver + " simulated" + (settings.size() > 1 ? ", " + s.setting : "");
+            if (ratio)
+            {
+                if (s.ratioMean > 0)
+                {
+                    add(label, s.gridValue, s.ratioMean, s.ratioCi95, 0);
+                }
+                continue;
+            }
             if (analyticDone.insert({s.solver, s.gridValue}).second)
             {
                 add(s.solver + " analytic T",
                     s.gridValue,
                     s.objectiveMean,
                     s.objectiveCi95,
-                    what == "simulated");
+                    what == "simulated" ? 2 : 0);
+                if (what == "simulated")
+                {
+                    add(s.solver + " compute floor (no transfer)",
+                        s.gridValue,
+                        s.computeBoundMean,
+                        0.0,
+                        3);
+                }
             }
             if (what == "simulated" && s.simulatedMean > 0)
             {
-                add(s.solver + " simulated" + (settings.size() > 1 ? ", " + s.setting : ""),
-                    s.gridValue,
-                    s.simulatedMean,
-                    s.simulatedCi95,
-                    false);
+                add(label, s.gridValue, s.simulatedMean, s.simulatedCi95, 0);
             }
         }
         for (auto& [key, d] : sets)

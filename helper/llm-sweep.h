@@ -109,14 +109,17 @@ struct LlmSweepRow
  */
 struct LlmSweepSummary
 {
-    double gridValue{0};     //!< g
-    std::string solver;      //!< Solver
-    std::string setting;     //!< Transport setting
-    uint32_t runs{0};        //!< Runs with a plan
-    double objectiveMean{0}; //!< Mean analytic T, s
-    double objectiveCi95{0}; //!< Half-width of the 95 % Student-t interval, s
-    double simulatedMean{0}; //!< Mean simulated completion, s
-    double simulatedCi95{0}; //!< Half-width, s
+    double gridValue{0};        //!< g
+    std::string solver;         //!< Solver
+    std::string setting;        //!< Transport setting
+    uint32_t runs{0};           //!< Runs with a plan
+    double objectiveMean{0};    //!< Mean analytic T, s
+    double objectiveCi95{0};    //!< Half-width of the 95 % Student-t interval, s
+    double simulatedMean{0};    //!< Mean simulated completion, s
+    double simulatedCi95{0};    //!< Half-width, s
+    double computeBoundMean{0}; //!< Mean Σ cp of the plans: the transfer-free floor, s
+    double ratioMean{0};        //!< Mean of simulated / analytic T, run by run
+    double ratioCi95{0};        //!< Half-width of its 95 % interval
 };
 
 /**
@@ -179,10 +182,11 @@ class LlmSweep
     static std::vector<LlmSweepSummary> Summarize(const std::vector<LlmSweepRow>& rows);
 
     /**
-     * @brief Write summary.csv, summary.json and the gnuplot figures (objective vs the grid,
-     *        one curve per solver; simulated time vs the grid, one curve per solver and
-     *        setting, beside the analytic T), with error bars, rendered to PNG when gnuplot is
-     *        installed.
+     * @brief Write summary.csv, summary.json and the gnuplot figures, rendered to PNG when
+     *        gnuplot is installed: <sweep>-objective (T vs the grid, one curve per solver),
+     *        <sweep>-simulated (simulated time per solver and setting, beside the analytic T
+     *        and the transfer-free compute floor) and <sweep>-ratio (simulated / analytic),
+     *        with 95 % error bars.
      * @param dir output folder
      * @param summary the summary
      * @param kind swept quantity (axis label and log scale)
