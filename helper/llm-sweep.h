@@ -96,7 +96,7 @@ struct LlmSweepRow
     double quantizationRatio{0}; //!< Percent
     double gap{0};               //!< Proven relative gap of the plan (0: optimal)
     uint64_t bytes{0};           //!< Bytes sent (FlowMonitor)
-    uint64_t drops{0};           //!< Packets lost (FlowMonitor)
+    uint64_t drops{0};           //!< Packets dropped: loss, full queues, Wi-Fi retry limit
     uint64_t tokensCompleted{0}; //!< Tokens completed
     uint64_t tokensFailed{0};    //!< Tokens failed
     double solveSeconds{0};      //!< Solver wall time (kept out of the repeatable CSV)
