@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <spawn.h>
 #include <sstream>
 #include <sys/wait.h>
@@ -70,25 +71,6 @@ RunIndices(const LlmSweep& sweep,
                   << r.solveSeconds << "," << r.simulateSeconds << "\n";
         }
     }
-}
-
-/// Count the lines written to the part files so far.
-std::size_t
-CountRows(const std::string& dir)
-{
-    std::size_t n = 0;
-    for (const auto& e : std::filesystem::directory_iterator(dir))
-    {
-        const std::string f = e.path().filename().string();
-        if (f.rfind("part-", 0) == 0 && e.path().extension() == ".csv")
-        {
-            std::ifstream in(e.path());
-            n += std::count(std::istreambuf_iterator<char>(in),
-                            std::istreambuf_iterator<char>(),
-                            '\n');
-        }
-    }
-    return n;
 }
 
 /// Merge part files into runs.csv and timing.csv, summarize and plot.
@@ -176,8 +158,6 @@ main(int argc, char* argv[])
     std::string outputDir = "edge-llm-sweep";
     uint32_t jobs = std::max(1u, std::thread::hardware_concurrency());
     int64_t runIndex = -1;
-    int64_t worker = -1;
-    uint32_t workers = 0;
     bool writeRunList = false;
     bool merge = false;
     bool quiet = false;
@@ -244,8 +224,6 @@ main(int argc, char* argv[])
                  writeRunList);
     cmd.AddValue("merge", "Merge the part files of --output-dir, summarize and plot", merge);
     cmd.AddValue("quiet", "No progress on stderr", quiet);
-    cmd.AddValue("worker", "(internal) worker index", worker);
-    cmd.AddValue("workers", "(internal) worker count", workers);
     cmd.Parse(argc, argv);
 
     try
@@ -342,11 +320,10 @@ main(int argc, char* argv[])
         {
             throw LlmInputError("command line", "--save-scenario", "needs --run-index=k");
         }
-        if (runIndex >= 0 || worker >= 0)
+        if (runIndex >= 0)
         {
             std::vector<std::size_t> indices;
             std::string tag;
-            if (runIndex >= 0)
             {
                 if (static_cast<std::size_t>(runIndex) >= total)
                 {
@@ -365,14 +342,6 @@ main(int argc, char* argv[])
                 indices.push_back(static_cast<std::size_t>(runIndex));
                 tag = "run-" + std::to_string(runIndex);
             }
-            else
-            {
-                for (std::size_t i = static_cast<std::size_t>(worker); i < total; i += workers)
-                {
-                    indices.push_back(i);
-                }
-                tag = "worker-" + std::to_string(worker);
-            }
             RunIndices(sweep,
                        indices,
                        outputDir + "/part-" + tag + ".csv",
@@ -389,78 +358,83 @@ main(int argc, char* argv[])
                 std::filesystem::remove(e.path());
             }
         }
+        // One process per run (ns-3 has one simulator per process), at most --jobs at a time,
+        // each started as soon as a slot frees: runs differ a lot in length (the ILP), so a
+        // fixed split among workers would leave one core idle at the end.
         const auto start = std::chrono::steady_clock::now();
         const uint32_t n = static_cast<uint32_t>(std::min<std::size_t>(jobs, total));
-        std::vector<pid_t> children;
-        for (uint32_t w = 0; w < n; ++w)
+        std::map<pid_t, std::size_t> running;
+        std::vector<std::size_t> failed;
+        std::size_t next = 0;
+        std::size_t done = 0;
+        auto lastReport = start - std::chrono::seconds(1);
+        while (next < total || !running.empty())
         {
-            std::vector<std::string> args(argv, argv + argc);
-            args.push_back("--worker=" + std::to_string(w));
-            args.push_back("--workers=" + std::to_string(n));
-            args.push_back("--quiet=1");
-            std::vector<char*> cargs;
-            for (auto& a : args)
+            while (running.size() < n && next < total)
             {
-                cargs.push_back(a.data());
-            }
-            cargs.push_back(nullptr);
-            pid_t pid = 0;
-            if (posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, cargs.data(), environ) != 0)
-            {
-                throw LlmInputError("edge-llm-sweep", "--jobs", "cannot start a worker process");
-            }
-            children.push_back(pid);
-        }
-        const std::size_t rowsPerRun =
-            config.solvers.size() * (config.simulate ? config.settings.size() : 1);
-        const std::size_t rowsExpected = total * rowsPerRun;
-        int failures = 0;
-        while (!children.empty())
-        {
-            for (auto it = children.begin(); it != children.end();)
-            {
-                int status = 0;
-                if (waitpid(*it, &status, WNOHANG) == *it)
+                std::vector<std::string> args(argv, argv + argc);
+                args.push_back("--run-index=" + std::to_string(next));
+                args.push_back("--quiet=1");
+                std::vector<char*> cargs;
+                for (auto& a : args)
                 {
-                    failures += (WIFEXITED(status) && WEXITSTATUS(status) == 0) ? 0 : 1;
-                    it = children.erase(it);
+                    cargs.push_back(a.data());
                 }
-                else
+                cargs.push_back(nullptr);
+                pid_t pid = 0;
+                if (posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, cargs.data(), environ)
+                    != 0)
                 {
-                    ++it;
+                    throw LlmInputError("edge-llm-sweep", "--jobs", "cannot start a run process");
                 }
+                running[pid] = next++;
             }
-            if (!quiet)
+            int status = 0;
+            const pid_t pid = waitpid(-1, &status, WNOHANG);
+            if (pid > 0 && running.count(pid))
             {
-                const std::size_t done = CountRows(outputDir);
-                const double elapsed =
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-                const double eta = done ? elapsed * (rowsExpected - done) / done : 0.0;
+                if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                {
+                    failed.push_back(running[pid]);
+                }
+                running.erase(pid);
+                ++done;
+                continue;
+            }
+            const auto now = std::chrono::steady_clock::now();
+            if (!quiet && now - lastReport >= std::chrono::milliseconds(500))
+            {
+                lastReport = now;
+                const double elapsed = std::chrono::duration<double>(now - start).count();
+                const double eta = done ? elapsed * (total - done) / done : 0.0;
                 std::fprintf(stderr,
                              "\r%zu / %zu runs done, %.0f s elapsed, ETA %.0f s   ",
-                             done / rowsPerRun,
+                             done,
                              total,
                              elapsed,
                              eta);
             }
-            if (!children.empty())
-            {
-                std::this_thread::sleep_for(std::chrono::milliseconds(500));
-            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
         if (!quiet)
         {
-            std::fprintf(stderr, "\n");
+            std::fprintf(stderr, "\r%zu / %zu runs done\n", done, total);
         }
-        if (failures > 0)
+        if (!failed.empty())
         {
-            std::cerr << "edge-llm-sweep: " << failures << " worker(s) failed" << std::endl;
+            std::sort(failed.begin(), failed.end());
+            std::cerr << "edge-llm-sweep: " << failed.size() << " run(s) failed, first index "
+                      << failed.front() << " (rerun it with --run-index=" << failed.front()
+                      << " to see why)" << std::endl;
             return 1;
         }
         Merge(outputDir, config.kind, quiet);
         const double wall =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::printf("Wall time %.1f s with %u worker(s), %.2f s per run\n", wall, n, wall / total);
+        std::printf("Wall time %.1f s with %u parallel job(s), %.2f s per run\n",
+                    wall,
+                    n,
+                    wall / total);
         return 0;
     }
     catch (const LlmInputError& e)
