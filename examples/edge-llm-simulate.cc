@@ -39,6 +39,8 @@ main(int argc, char* argv[])
     uint32_t mtu = 1500;
     std::string queue = "1000p";
     std::string user;
+    std::string d2d = "p2p";
+    bool allLinks = false;
     CommandLine cmd(__FILE__);
     cmd.Usage("Solve a DILEMMA placement and simulate it in ns-3: analytic vs simulated "
               "completion time.");
@@ -51,7 +53,17 @@ main(int argc, char* argv[])
     cmd.AddValue("requests", "Concurrent requests sharing the servers", requests);
     cmd.AddValue("ideal", "Ideal links: no propagation delay", ideal);
     cmd.AddValue("mtu", "Link MTU, bytes (1500 standard, 9000 jumbo)", mtu);
-    cmd.AddValue("queue", "Device queue size (e.g. 1000p)", queue);
+    cmd.AddValue("queue",
+                 "Transmit queue of every link (a FIFO queue disc, e.g. 1000p or 1MB)",
+                 queue);
+    cmd.AddValue("d2d",
+                 "Edge-to-edge medium: p2p (a link per pair at its Omega_ij), wifi-ac or "
+                 "wifi-ax (one shared ad hoc network; MTU at most 2296)",
+                 d2d);
+    cmd.AddValue("all-links",
+                 "Build every link of the scenario, not only those the plan uses (same times, "
+                 "slower)",
+                 allLinks);
     cmd.AddValue("user",
                  "Put the request source on a user node behind this server (1 Gbit/s, 1 ms "
                  "access link; default: on the first layer's server)",
@@ -78,6 +90,18 @@ main(int argc, char* argv[])
                                 requests == 0 ? "expected a positive integer"
                                               : "expected 576 ... 65535 bytes");
         }
+        if (d2d != "p2p" && d2d != "wifi-ac" && d2d != "wifi-ax")
+        {
+            throw LlmInputError("command line",
+                                "--d2d",
+                                "expected p2p, wifi-ac or wifi-ax, got \"" + d2d + "\"");
+        }
+        if (d2d != "p2p" && mtu > 2296)
+        {
+            throw LlmInputError("command line",
+                                "--mtu",
+                                "expected at most 2296 bytes with Wi-Fi (its MSDU limit)");
+        }
         const LlmScenario scenario = options.Build();
         LlmPlacementHelper placement(scenario);
         placement.SetSolver(solverName, solverOptions);
@@ -87,6 +111,14 @@ main(int argc, char* argv[])
         topology.SetUsePropagationDelay(!ideal);
         topology.SetMtu(static_cast<uint16_t>(mtu));
         topology.SetQueueSize(queue);
+        if (!allLinks)
+        {
+            topology.SetPlanLinksOnly(plan);
+        }
+        if (d2d != "p2p")
+        {
+            topology.SetD2dWifi(d2d == "wifi-ac" ? "80211ac" : "80211ax");
+        }
         if (!user.empty())
         {
             topology.SetUserNode(user, 1e9, MilliSeconds(1));

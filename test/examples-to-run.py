@@ -16,6 +16,13 @@ cpp_examples = [
     ("edge-llm-solver-benchmark --sizes=8x10 --variants=full,dp", "True", "False"),
     ("edge-llm-simulate --tokens=4", "True", "False"),
     ("edge-llm-simulate --tokens=4 --transport=udp --ideal", "True", "False"),
+    ("edge-llm-simulate --model=opt-125m --tokens=2 --solver=greedy --d2d=wifi-ax", "True", "False"),
+    (
+        "edge-llm-sweep --model=opt-125m --tokens=2 --runs=2 --grid=1e7,1e9 --solvers=ilp,greedy "
+        "--variants=wifi:d2d=wifi-ac --jobs=1 --quiet --output-dir=/tmp/edge-llm-sweep-example",
+        "True",
+        "False",
+    ),
 ]
 
 # A list of Python examples to run in order to ensure that they remain runnable over time.
