@@ -724,8 +724,24 @@ LlmSweep::WriteSummary(const std::string& dir,
                              : "Simulated completion time (ns-3), analytic T and compute floor");
         plot.SetTerminal("pngcairo size 1100,600");
         plot.SetLegend(x, ratio ? "simulated / analytic T" : "completion time (s)");
-        plot.SetExtra(std::string("set logscale x\n") + (ratio ? "" : "set logscale y\n")
-                      + "set autoscale xfix\nset offsets graph 0.05, graph 0.05, 0, 0\n"
+        // Log y only when the times span more than a decade (gnuplot labels decades only).
+        double lo = INFINITY;
+        double hi = 0;
+        for (const LlmSweepSummary& s : summary)
+        {
+            for (double v : {s.objectiveMean, s.simulatedMean, s.computeBoundMean})
+            {
+                if (v > 0)
+                {
+                    lo = std::min(lo, v);
+                    hi = std::max(hi, v);
+                }
+            }
+        }
+        const bool logY = !ratio && hi > 10 * lo;
+        plot.SetExtra(std::string("set logscale x\n") + (logY ? "set logscale y\n" : "")
+                      + "set autoscale xfix\nset autoscale yfix\n"
+                        "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n"
                         "set key outside right top\nset grid");
         std::set<std::string> settings;
         for (const LlmSweepSummary& s : summary)
