@@ -28,6 +28,7 @@
 #include <sstream>
 #include <sys/wait.h>
 #include <thread>
+#include <tuple>
 #include <unistd.h>
 
 extern char** environ;
@@ -149,8 +150,8 @@ main(int argc, char* argv[])
     LlmScenarioOptions options;
     LlmSweepConfig config;
     LlmTransportSetting base;
-    double d2dDelay = -1;
-    double wanDelay = -1;
+    std::string d2dDelay;
+    std::string wanDelay;
     std::string variants;
     std::string sweepKind = "omega";
     std::string grid;
@@ -242,13 +243,29 @@ main(int argc, char* argv[])
         {
             throw LlmInputError("command line", "--gap", "expected 0 <= gap < 1");
         }
-        if (d2dDelay >= 0)
+        for (const auto& [text, flag, target] :
+             {std::tuple<const std::string&, const char*, std::optional<double>*>{
+                  d2dDelay,
+                  "--d2d-delay",
+                  &base.d2dDelaySeconds},
+              std::tuple<const std::string&, const char*, std::optional<double>*>{
+                  wanDelay,
+                  "--wan-delay",
+                  &base.wanDelaySeconds}})
         {
-            base.d2dDelaySeconds = d2dDelay;
-        }
-        if (wanDelay >= 0)
-        {
-            base.wanDelaySeconds = wanDelay;
+            if (text.empty())
+            {
+                continue;
+            }
+            char* end = nullptr;
+            const double v = std::strtod(text.c_str(), &end);
+            if (*end != '\0' || !(v >= 0 && v <= 10))
+            {
+                throw LlmInputError("command line",
+                                    flag,
+                                    "expected a delay of 0 ... 10 s, got \"" + text + "\"");
+            }
+            *target = v;
         }
         base.Validate("command line setting");
         config.settings = {base};
