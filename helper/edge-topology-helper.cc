@@ -7,6 +7,8 @@
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/ipv4-global-routing-helper.h"
+#include "ns3/ipv4-static-routing-helper.h"
+#include "ns3/ipv4.h"
 #include "ns3/llm-input-error.h"
 #include "ns3/log.h"
 #include "ns3/mobility-helper.h"
@@ -237,8 +239,87 @@ EdgeTopologyHelper::Install()
         address.NewNetwork();
         m_devices.Add(d);
     }
-    Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+    if (m_wifiDevices.GetN() == 0)
+    {
+        Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+    }
+    else
+    {
+        // ns-3's global routing asserts on a broadcast network reached through several
+        // equal-cost next hops (edges on Wi-Fi that also share a WAN link to the cloud). Every
+        // pair that exchanges messages shares a link or the Wi-Fi subnet, so one-hop static
+        // routes suffice; only the user node (if any) is reached through its server.
+        InstallStaticRoutes();
+    }
     return m_servers;
+}
+
+void
+EdgeTopologyHelper::InstallStaticRoutes()
+{
+    // The address of `to` on a subnet that `from` is also on, and from's interface there.
+    auto shared = [](Ptr<Node> from, Ptr<Node> to, Ipv4Address& gateway, uint32_t& interface) {
+        Ptr<Ipv4> a = from->GetObject<Ipv4>();
+        Ptr<Ipv4> b = to->GetObject<Ipv4>();
+        for (uint32_t i = 1; i < a->GetNInterfaces(); ++i)
+        {
+            for (uint32_t j = 1; j < b->GetNInterfaces(); ++j)
+            {
+                const Ipv4InterfaceAddress x = a->GetAddress(i, 0);
+                const Ipv4InterfaceAddress y = b->GetAddress(j, 0);
+                if (x.GetMask() == y.GetMask()
+                    && x.GetLocal().CombineMask(x.GetMask())
+                           == y.GetLocal().CombineMask(y.GetMask()))
+                {
+                    gateway = y.GetLocal();
+                    interface = i;
+                    return true;
+                }
+            }
+        }
+        return false;
+    };
+    Ipv4StaticRoutingHelper helper;
+    Ipv4Address gateway;
+    uint32_t interface = 0;
+    // Applications address a node by its first interface's address (LlmPlacementHelper): reach
+    // it through the subnet the two nodes share, wherever that first address sits.
+    for (uint32_t a = 0; a < m_servers.GetN(); ++a)
+    {
+        for (uint32_t b = 0; b < m_servers.GetN(); ++b)
+        {
+            Ptr<Node> from = m_servers.Get(a);
+            Ptr<Node> to = m_servers.Get(b);
+            if (a != b && from->GetObject<Ipv4>()->GetNInterfaces() > 1
+                && to->GetObject<Ipv4>()->GetNInterfaces() > 1
+                && shared(from, to, gateway, interface))
+            {
+                helper.GetStaticRouting(from->GetObject<Ipv4>())
+                    ->AddHostRouteTo(to->GetObject<Ipv4>()->GetAddress(1, 0).GetLocal(),
+                                     gateway,
+                                     interface);
+            }
+        }
+    }
+    if (!m_user)
+    {
+        return;
+    }
+    const Ptr<Node> gatewayNode = m_servers.Get(*m_userServer);
+    if (shared(m_user, gatewayNode, gateway, interface))
+    {
+        helper.GetStaticRouting(m_user->GetObject<Ipv4>())->SetDefaultRoute(gateway, interface);
+    }
+    const Ipv4Address user = m_user->GetObject<Ipv4>()->GetAddress(1, 0).GetLocal();
+    for (uint32_t k = 0; k < m_servers.GetN(); ++k)
+    {
+        Ptr<Node> n = m_servers.Get(k);
+        if (n != gatewayNode && n->GetObject<Ipv4>()->GetNInterfaces() > 1
+            && shared(n, gatewayNode, gateway, interface))
+        {
+            helper.GetStaticRouting(n->GetObject<Ipv4>())->AddHostRouteTo(user, gateway, interface);
+        }
+    }
 }
 
 void

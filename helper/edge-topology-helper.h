@@ -127,6 +127,9 @@ class EdgeTopologyHelper
      * @param used the plan's server pairs (all edge servers when no plan was set)
      */
     void InstallWifi(const std::set<std::pair<std::size_t, std::size_t>>& used);
+    /// One-hop static routes between neighbours and to and from the user node (with Wi-Fi,
+    /// instead of global routing).
+    void InstallStaticRoutes();
 
     LlmScenario m_scenario;                  //!< The scenario
     PointToPointHelper m_p2p;                //!< Link factory
