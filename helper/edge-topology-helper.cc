@@ -42,7 +42,7 @@ EdgeTopologyHelper::EdgeTopologyHelper(const LlmScenario& scenario)
 }
 
 void
-EdgeTopologyHelper::SetQueueSize(const std::string& size)
+EdgeTopologyHelper::CheckQueueSize(const std::string& size)
 {
     // QueueSize aborts on a malformed string: check the form "<count>p" or "<count>[kMG]B".
     static const std::regex form("^[0-9]+(p|[kKMG]?i?B)$");
@@ -52,6 +52,12 @@ EdgeTopologyHelper::SetQueueSize(const std::string& size)
                             "queue size",
                             "expected a positive size such as 1000p or 10MB, got \"" + size + "\"");
     }
+}
+
+void
+EdgeTopologyHelper::SetQueueSize(const std::string& size)
+{
+    CheckQueueSize(size);
     m_queueSize = size;
 }
 
@@ -194,8 +200,7 @@ EdgeTopologyHelper::Install()
         {
             auto ij = links.find({i, j});
             auto ji = links.find({j, i});
-            const bool d2d = servers[i].role == LlmServer::Role::EDGE
-                             && servers[j].role == LlmServer::Role::EDGE;
+            const bool d2d = m_scenario.IsD2d(i, j);
             if ((ij == links.end() && ji == links.end())
                 || (!m_planServers.empty() && used.count({i, j}) == 0)
                 || (d2d && !m_wifiStandard.empty()))

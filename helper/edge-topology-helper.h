@@ -48,6 +48,12 @@ class EdgeTopologyHelper
      * @throws LlmInputError if the string is not a queue size
      */
     void SetQueueSize(const std::string& size);
+    /**
+     * @brief Check a queue size string without setting it.
+     * @param size a QueueSize string such as "1000p" or "10MB"
+     * @throws LlmInputError if the string is not a positive queue size
+     */
+    static void CheckQueueSize(const std::string& size);
 
     /**
      * @brief MTU of every device (default 1500 bytes).

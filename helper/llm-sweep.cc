@@ -238,7 +238,7 @@ LlmTransportSetting::Validate(const std::string& where) const
                                     + congestionControl + "\"");
         }
     }
-    EdgeTopologyHelper(LlmScenario::BuiltInDefault()).SetQueueSize(queueSize); // checks the form
+    EdgeTopologyHelper::CheckQueueSize(queueSize);
     if (socketBuffer != 0 && socketBuffer < 2 * mtu)
     {
         throw LlmInputError("command line",
@@ -310,14 +310,11 @@ LlmSweep::DrawScenario(std::size_t index) const
     Ptr<UniformRandomVariable> u = CreateObject<UniformRandomVariable>();
     u->SetStream(0);
     LlmScenario s = m_base;
-    auto isEdge = [&s](const std::string& name) {
-        return s.GetServers()[*s.FindServer(name)].role == LlmServer::Role::EDGE;
-    };
     if (m_config.kind == LlmSweepConfig::OMEGA)
     {
         for (LlmLink& l : s.GetLinks())
         {
-            if (isEdge(l.from) && isEdge(l.to))
+            if (s.IsD2d(*s.FindServer(l.from), *s.FindServer(l.to)))
             {
                 l.bps = u->GetValue(g, 10 * g);
             }
@@ -416,9 +413,9 @@ LlmSweep::Simulate(const LlmScenario& scenario,
     LlmScenario s = scenario;
     for (LlmLink& l : s.GetLinks())
     {
-        const bool d2d = s.GetServers()[*s.FindServer(l.from)].role == LlmServer::Role::EDGE
-                         && s.GetServers()[*s.FindServer(l.to)].role == LlmServer::Role::EDGE;
-        const auto& d = d2d ? setting.d2dDelaySeconds : setting.wanDelaySeconds;
+        const auto& d = s.IsD2d(*s.FindServer(l.from), *s.FindServer(l.to))
+                            ? setting.d2dDelaySeconds
+                            : setting.wanDelaySeconds;
         if (d)
         {
             l.delaySeconds = *d;

@@ -159,6 +159,17 @@ class LlmScenario
      * @return its index in GetServers(), or empty if unknown
      */
     std::optional<std::size_t> FindServer(const std::string& name) const;
+    /**
+     * @brief Whether two servers are both edge servers (a D2D pair, not a WAN link).
+     * @param i index of one server
+     * @param j index of the other
+     * @return true for two edge servers
+     */
+    bool IsD2d(std::size_t i, std::size_t j) const
+    {
+        return m_servers.at(i).role == LlmServer::Role::EDGE
+               && m_servers.at(j).role == LlmServer::Role::EDGE;
+    }
 
     /**
      * @brief Equality of every field.
