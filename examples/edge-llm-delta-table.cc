@@ -48,7 +48,7 @@ main(int argc, char* argv[])
                                                           {1.0, 12.50}};
     try
     {
-        const auto solver = LlmPlacementSolver::Create(solverName, solverOptions);
+        const auto solver = LlmSolverFactory::Create(solverName, solverOptions);
         LlmScenario scenario = options.Build();
         for (LlmServer& s : scenario.GetServers())
         {

@@ -205,7 +205,7 @@ main(int argc, char* argv[])
         {
             throw LlmInputError("command line", "--gap", "expected a non-negative number");
         }
-        const auto solver = LlmPlacementSolver::Create(solverName, solverOptions);
+        const auto solver = LlmSolverFactory::Create(solverName, solverOptions);
         const LlmScenario scenario = options.Build();
         if (printScenario)
         {

@@ -123,7 +123,7 @@ main(int argc, char* argv[])
                           << "\"" << std::endl;
                 return 1;
             }
-            const LlmPlan p = LlmPlacementSolver::Create(name, o)->Solve(model);
+            const LlmPlan p = LlmSolverFactory::Create(name, o)->Solve(model);
             std::printf("%-9s %-10s %-22s %14.4f %9.4f %9.3f %9.3f %8llu %9llu\n",
                         size.c_str(),
                         v.c_str(),

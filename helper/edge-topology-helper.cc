@@ -12,6 +12,7 @@
 #include "ns3/llm-input-error.h"
 #include "ns3/log.h"
 #include "ns3/mobility-helper.h"
+#include "ns3/names.h"
 #include "ns3/nstime.h"
 #include "ns3/point-to-point-net-device.h"
 #include "ns3/queue-size.h"
@@ -151,6 +152,17 @@ EdgeTopologyHelper::Install()
     const auto& servers = m_scenario.GetServers();
     const std::size_t n = servers.size();
     m_servers.Create(n);
+    // ns-3 names as the scenario's (LlmPlacementHelper::InstallByName), unless taken.
+    auto nameNode = [](Ptr<Node> node, const std::string& name) {
+        if (!name.empty() && name.find('/') == std::string::npos && !Names::Find<Object>(name))
+        {
+            Names::Add(name, node);
+        }
+    };
+    for (std::size_t i = 0; i < n; ++i)
+    {
+        nameNode(m_servers.Get(i), servers[i].name);
+    }
     InternetStackHelper stack;
     stack.Install(m_servers);
 
@@ -233,6 +245,7 @@ EdgeTopologyHelper::Install()
     if (m_userServer)
     {
         m_user = CreateObject<Node>();
+        nameNode(m_user, "user");
         stack.Install(m_user);
         m_p2p.SetChannelAttribute("Delay", TimeValue(m_userDelay));
         NetDeviceContainer d = m_p2p.Install(m_user, m_servers.Get(*m_userServer));

@@ -9,7 +9,9 @@
 #include "ns3/ipv4.h"
 #include "ns3/llm-input-error.h"
 #include "ns3/llm-pipeline.h"
+#include "ns3/llm-solver-factory.h"
 #include "ns3/log.h"
+#include "ns3/names.h"
 #include "ns3/net-device.h"
 #include "ns3/pointer.h"
 #include "ns3/uinteger.h"
@@ -35,7 +37,7 @@ LlmPlacementHelper::LlmPlacementHelper(const LlmScenario& scenario)
 void
 LlmPlacementHelper::SetSolver(const std::string& name, const LlmSolverOptions& options)
 {
-    LlmPlacementSolver::Create(name, options); // refuses unknown names now
+    LlmSolverFactory::Create(name, options); // refuses unknown names now
     m_solverName = name;
     m_solverOptions = options;
     m_plan.reset();
@@ -70,7 +72,7 @@ LlmPlacementHelper::Solve()
 {
     if (!m_plan)
     {
-        m_plan = LlmPlacementSolver::Create(m_solverName, m_solverOptions)->Solve(*m_model);
+        m_plan = LlmSolverFactory::Create(m_solverName, m_solverOptions)->Solve(*m_model);
     }
     if (!m_plan->HasPlacement())
     {
@@ -195,6 +197,26 @@ LlmPlacementHelper::Install(const NodeContainer& servers, Ptr<Node> client)
     return apps;
 }
 
+ApplicationContainer
+LlmPlacementHelper::InstallByName(Ptr<Node> client)
+{
+    const auto& servers = m_scenario->GetServers();
+    NodeContainer nodes;
+    for (std::size_t i = 0; i < servers.size(); ++i)
+    {
+        Ptr<Node> node = Names::Find<Node>(servers[i].name);
+        if (!node)
+        {
+            throw LlmInputError("topology",
+                                "servers[" + std::to_string(i) + "]",
+                                "expected a node named \"" + servers[i].name
+                                    + "\" (ns3::Names::Add)");
+        }
+        nodes.Add(node);
+    }
+    return Install(nodes, client);
+}
+
 int64_t
 LlmPlacementHelper::AssignStreams(int64_t stream)
 {
@@ -260,7 +282,11 @@ LlmPlacementHelper::ScenarioFromTopology(
     {
         indexOfNode[servers.Get(i)->GetId()] = i;
         LlmServer srv;
-        srv.name = "node" + std::to_string(servers.Get(i)->GetId());
+        // The node's ns-3 name if it has one InstallByName finds, else "node<id>".
+        const std::string name = Names::FindName(servers.Get(i));
+        srv.name = !name.empty() && Names::Find<Node>(name) == servers.Get(i)
+                       ? name
+                       : "node" + std::to_string(servers.Get(i)->GetId());
         srv.ccsHz = ccsHz[i];
         if (!storageBytes.empty())
         {

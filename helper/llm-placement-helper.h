@@ -26,10 +26,11 @@ namespace ns3
  * @brief Solves a placement and installs the applications that run it, like ns-3's
  *        BulkSendHelper.
  *
- * The scenario's servers map, in order, to the nodes given to Install(); the helper solves the
- * placement (GLPK ILP by default, any solver by name), installs an EdgeLlmServerApplication on
- * every node hosting a layer (with the server's CCS) and the request source
- * (EdgeLlmClientApplication) on the first layer's node or a node of the user's choice. The
+ * The scenario's servers map, in order, to the nodes given to Install(), or by name to the
+ * nodes registered with ns3::Names (InstallByName()); the helper solves the placement (GLPK ILP
+ * by default, any solver by name), installs an EdgeLlmServerApplication on every node hosting a
+ * layer (with the server's CCS) and the request source (EdgeLlmClientApplication) on the first
+ * layer's node or a node of the user's choice. The
  * scenario can come from a file, or from the user's own topology (ScenarioFromTopology: link
  * capacities read from point-to-point/CSMA DataRate attributes, or given explicitly).
  */
@@ -44,7 +45,7 @@ class LlmPlacementHelper
 
     /**
      * @brief Choose the solver (default "ilp").
-     * @param name a name of LlmPlacementSolver::Names()
+     * @param name a name of LlmSolverFactory::Names()
      * @param options solver options
      */
     void SetSolver(const std::string& name, const LlmSolverOptions& options = {});
@@ -93,6 +94,19 @@ class LlmPlacementHelper
     ApplicationContainer Install(const NodeContainer& servers, Ptr<Node> client = nullptr);
 
     /**
+     * @brief Solve and install on the nodes named after the scenario's servers.
+     *
+     * Scenario server i runs on the node `Names::Find<Node>(servers[i].name)` (ns3::Names);
+     * otherwise exactly as Install(). EdgeTopologyHelper::Install() names its nodes so; nodes
+     * wired by hand are named with `Names::Add("edge0", node)`.
+     * @param client the node of the request source (null: the first layer's server node)
+     * @return the server applications, then the client application
+     * @throws LlmInputError (source "topology") naming the first server without a node of its
+     *         name, or as Install()
+     */
+    ApplicationContainer InstallByName(Ptr<Node> client = nullptr);
+
+    /**
      * @brief Assign fixed random streams to the applications' random variables.
      * @param stream first stream index
      * @return the number of streams assigned
@@ -119,7 +133,8 @@ class LlmPlacementHelper
      *
      * Server i is node i of `servers`. Ω_ij is the DataRate of the point-to-point device of i
      * facing j, or of the CSMA channel i and j share; `explicitBps` entries (e.g. for Wi-Fi,
-     * keyed by (i, j)) are added or override. Nodes get names "node<id>".
+     * keyed by (i, j)) are added or override. A server is named after its node's ns3::Names
+     * name (so InstallByName() finds it), or "node<id>" if the node has none.
      * @param model the LLM
      * @param workload n and β
      * @param quantization 𝓑 and δ

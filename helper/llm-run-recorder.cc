@@ -3,13 +3,10 @@
 #include "llm-run-recorder.h"
 
 #include "ns3/callback.h"
-#include "ns3/log.h"
 #include "ns3/simulator.h"
 
 namespace ns3
 {
-
-NS_LOG_COMPONENT_DEFINE("LlmRunRecorder");
 
 void
 LlmRunRecorder::Connect(LlmPlacementHelper& helper, bool stopWhenDone)
@@ -30,6 +27,12 @@ LlmRunRecorder::Connect(LlmPlacementHelper& helper, bool stopWhenDone)
         app->TraceConnectWithoutContext("ActivationReceived",
                                         MakeCallback(&LlmRunRecorder::Received, this));
     }
+    Ptr<EdgeLlmClientApplication> client = helper.GetClient();
+    client->TraceConnectWithoutContext("TokenStart",
+                                       MakeCallback(&LlmRunRecorder::TokenStart, this));
+    client->TraceConnectWithoutContext("TokenDone", MakeCallback(&LlmRunRecorder::TokenDone, this));
+    client->TraceConnectWithoutContext("TokenFailed",
+                                       MakeCallback(&LlmRunRecorder::TokenFailed, this));
     if (stopWhenDone)
     {
         helper.GetClient()->TraceConnectWithoutContext("AllDone",
@@ -83,7 +86,9 @@ LlmRunRecorder::LayerEnd(uint32_t request, uint32_t token, uint32_t layer)
     auto it = m_started.find({request, token, layer});
     if (it != m_started.end() && layer < m_layers.size())
     {
-        m_layers[layer].computeSeconds += (Simulator::Now() - it->second).GetSeconds();
+        const double seconds = (Simulator::Now() - it->second).GetSeconds();
+        m_layers[layer].computeSeconds += seconds;
+        At(request, token).computeSeconds[layer] += seconds;
         ++m_layers[layer].jobs;
         m_started.erase(it);
     }
@@ -105,10 +110,62 @@ LlmRunRecorder::Received(const LlmActivationHeader& h)
     if (it != m_inFlight.end() && h.layer >= 1 && h.layer <= m_layers.size())
     {
         Layer& producer = m_layers[h.layer - 1];
-        producer.transferSeconds += (Simulator::Now() - it->second).GetSeconds();
+        const double seconds = (Simulator::Now() - it->second).GetSeconds();
+        producer.transferSeconds += seconds;
+        At(h.requestId, h.token).transferSeconds[h.layer - 1] += seconds;
         ++producer.transfers;
         m_inFlight.erase(it);
     }
+}
+
+LlmRunRecorder::Token&
+LlmRunRecorder::At(uint32_t request, uint32_t token)
+{
+    auto it = m_tokens.find({request, token});
+    if (it == m_tokens.end())
+    {
+        Token t;
+        t.request = request;
+        t.token = token;
+        t.computeSeconds.assign(m_layers.size(), 0.0);
+        t.transferSeconds.assign(m_layers.size(), 0.0);
+        it = m_tokens.emplace(std::make_pair(request, token), t).first;
+    }
+    return it->second;
+}
+
+void
+LlmRunRecorder::TokenStart(uint32_t request, uint32_t token)
+{
+    At(request, token).startSeconds = Simulator::Now().GetSeconds();
+}
+
+void
+LlmRunRecorder::TokenDone(uint32_t request, uint32_t token, Time /* latency */)
+{
+    Token& t = At(request, token);
+    t.completed = true;
+    t.endSeconds = Simulator::Now().GetSeconds();
+}
+
+void
+LlmRunRecorder::TokenFailed(uint32_t request, uint32_t token)
+{
+    Token& t = At(request, token);
+    t.failed = true;
+    t.endSeconds = Simulator::Now().GetSeconds();
+}
+
+std::vector<LlmRunRecorder::Token>
+LlmRunRecorder::GetTokens() const
+{
+    std::vector<Token> out;
+    out.reserve(m_tokens.size());
+    for (const auto& [key, t] : m_tokens)
+    {
+        out.push_back(t);
+    }
+    return out;
 }
 
 } // namespace ns3

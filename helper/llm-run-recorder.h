@@ -34,6 +34,19 @@ class LlmRunRecorder
         uint64_t transfers{0};     //!< Outputs delivered to another server
     };
 
+    /// One token of one request, as simulated.
+    struct Token
+    {
+        uint32_t request{0};                  //!< Request id
+        uint32_t token{0};                    //!< Token index
+        bool completed{false};                //!< Its result arrived
+        bool failed{false};                   //!< Given up (lost message, timeout)
+        double startSeconds{-1};              //!< Its input left the client (−1: not started)
+        double endSeconds{-1};                //!< Result or failure (−1: unfinished)
+        std::vector<double> computeSeconds;   //!< Per layer: LayerEnd − LayerStart
+        std::vector<double> transferSeconds;  //!< Per layer: its output's transfer
+    };
+
     /**
      * @brief Connect to the applications of a helper.
      * @param helper the helper after Install()
@@ -43,6 +56,9 @@ class LlmRunRecorder
 
     /// @return per-layer totals
     const std::vector<Layer>& GetLayers() const;
+
+    /// @return every token started, by request then token
+    std::vector<Token> GetTokens() const;
 
     /// @return Σ of layer compute, s
     double GetComputeSeconds() const;
@@ -57,11 +73,17 @@ class LlmRunRecorder
     void LayerEnd(uint32_t request, uint32_t token, uint32_t layer);
     void Sent(const LlmActivationHeader& h);
     void Received(const LlmActivationHeader& h);
+    void TokenStart(uint32_t request, uint32_t token);
+    void TokenDone(uint32_t request, uint32_t token, Time latency);
+    void TokenFailed(uint32_t request, uint32_t token);
+    /// @return the record of a token, created on first use
+    Token& At(uint32_t request, uint32_t token);
 
     using Key = std::tuple<uint32_t, uint32_t, uint32_t>; //!< request, token, layer
     std::vector<Layer> m_layers;                          //!< Per layer
     std::map<Key, Time> m_started;                        //!< Layer jobs computing
     std::map<Key, Time> m_inFlight;                       //!< Activations sent, not yet received
+    std::map<std::pair<uint32_t, uint32_t>, Token> m_tokens; //!< Per (request, token)
 };
 
 } // namespace ns3

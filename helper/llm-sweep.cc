@@ -2,25 +2,14 @@
 
 #include "llm-sweep.h"
 
-#include "edge-topology-helper.h"
-#include "llm-placement-helper.h"
-#include "llm-run-recorder.h"
-#include "ns3/config.h"
-#include "ns3/double.h"
-#include "ns3/error-model.h"
-#include "ns3/flow-monitor-helper.h"
+#include "llm-simulation.h"
+
 #include "ns3/gnuplot.h"
 #include "ns3/llm-input-error.h"
+#include "ns3/llm-solver-factory.h"
 #include "ns3/log.h"
-#include "ns3/object-factory.h"
-#include "ns3/pointer.h"
-#include "ns3/queue-item.h"
 #include "ns3/random-variable-stream.h"
 #include "ns3/rng-seed-manager.h"
-#include "ns3/simulator.h"
-#include "ns3/string.h"
-#include "ns3/tcp-congestion-ops.h"
-#include "ns3/uinteger.h"
 
 #include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
@@ -38,221 +27,6 @@ namespace ns3
 {
 
 NS_LOG_COMPONENT_DEFINE("LlmSweep");
-
-namespace
-{
-
-/// "0"/"1"/"true"/"false" as a bool, or throw naming the key.
-bool
-ParseBool(const std::string& key, const std::string& v)
-{
-    if (v == "1" || v == "true")
-    {
-        return true;
-    }
-    if (v == "0" || v == "false")
-    {
-        return false;
-    }
-    throw LlmInputError("command line", "--variants " + key, "expected 0 or 1, got \"" + v + "\"");
-}
-
-/// A whole-string number, or throw naming the key.
-double
-ParseNumber(const std::string& key, const std::string& v)
-{
-    char* end = nullptr;
-    const double x = std::strtod(v.c_str(), &end);
-    if (v.empty() || *end != '\0' || !std::isfinite(x))
-    {
-        throw LlmInputError("command line",
-                            "--variants " + key,
-                            "expected a number, got \"" + v + "\"");
-    }
-    return x;
-}
-
-/// Set a default attribute to a value, or back to the value it had before the sweep first
-/// touched it (ns-3's, or the user's --ns3::... choice): settings differ from run to run inside
-/// one worker process, so nothing may leak from the previous run. (Config::SetDefault rewrites
-/// the attribute's initial value, hence the copy taken on first use.)
-void
-SetDefaultOrInitial(const std::string& type,
-                    const std::string& attribute,
-                    const AttributeValue* value)
-{
-    static std::map<std::string, Ptr<AttributeValue>> original;
-    const std::string path = type + "::" + attribute;
-    if (original.find(path) == original.end())
-    {
-        TypeId::AttributeInformation info;
-        TypeId::LookupByName(type).LookupAttributeByName(attribute, &info);
-        original[path] = info.initialValue->Copy();
-    }
-    Config::SetDefault(path, value ? *value : *original[path]);
-}
-
-/// Count a dropped packet.
-void
-CountDrop(uint64_t* n, Ptr<const Packet>)
-{
-    ++*n;
-}
-
-/// Count a packet a queue disc dropped.
-void
-CountDiscDrop(uint64_t* n, Ptr<const QueueDiscItem>)
-{
-    ++*n;
-}
-
-} // namespace
-
-LlmTransportSetting
-LlmTransportSetting::Parse(const std::string& spec, const LlmTransportSetting& base)
-{
-    LlmTransportSetting t = base;
-    const std::size_t colon = spec.find(':');
-    t.name = spec.substr(0, colon);
-    if (t.name.empty() || t.name.find_first_of(",;\"") != std::string::npos)
-    {
-        throw LlmInputError("command line",
-                            "--variants",
-                            "expected \"name:key=value,...\" with a name free of , ; and \", got \""
-                                + spec + "\"");
-    }
-    if (colon == std::string::npos)
-    {
-        return t;
-    }
-    std::stringstream ss(spec.substr(colon + 1));
-    std::string item;
-    while (std::getline(ss, item, ','))
-    {
-        const std::size_t eq = item.find('=');
-        if (eq == std::string::npos)
-        {
-            throw LlmInputError("command line",
-                                "--variants " + t.name,
-                                "expected key=value, got \"" + item + "\"");
-        }
-        const std::string key = item.substr(0, eq);
-        const std::string v = item.substr(eq + 1);
-        if (key == "transport")
-        {
-            t.transport = v;
-        }
-        else if (key == "mtu")
-        {
-            t.mtu = static_cast<uint32_t>(std::clamp(ParseNumber(key, v), 0.0, 1e6));
-        }
-        else if (key == "ideal")
-        {
-            t.ideal = ParseBool(key, v);
-        }
-        else if (key == "loss")
-        {
-            t.lossRate = ParseNumber(key, v);
-        }
-        else if (key == "cc")
-        {
-            t.congestionControl = v;
-        }
-        else if (key == "queue")
-        {
-            t.queueSize = v;
-        }
-        else if (key == "buffer")
-        {
-            t.socketBuffer = static_cast<uint32_t>(std::clamp(ParseNumber(key, v), 0.0, 4e9));
-        }
-        else if (key == "d2d-delay")
-        {
-            t.d2dDelaySeconds = ParseNumber(key, v);
-        }
-        else if (key == "wan-delay")
-        {
-            t.wanDelaySeconds = ParseNumber(key, v);
-        }
-        else if (key == "d2d")
-        {
-            t.d2d = v;
-        }
-        else if (key == "all-links")
-        {
-            t.allLinks = ParseBool(key, v);
-        }
-        else
-        {
-            throw LlmInputError(
-                "command line",
-                "--variants " + t.name,
-                "unknown key \"" + key
-                    + "\" (expected transport, mtu, ideal, loss, cc, queue, buffer, "
-                      "d2d-delay, wan-delay, d2d or all-links)");
-        }
-    }
-    return t;
-}
-
-void
-LlmTransportSetting::Validate(const std::string& where) const
-{
-    const std::string field = where + " " + name;
-    if (transport != "tcp" && transport != "udp")
-    {
-        throw LlmInputError("command line", field + " transport", "expected tcp or udp");
-    }
-    if (d2d != "p2p" && d2d != "wifi-ac" && d2d != "wifi-ax")
-    {
-        throw LlmInputError("command line", field + " d2d", "expected p2p, wifi-ac or wifi-ax");
-    }
-    if (mtu < 576 || mtu > 65535 || (d2d != "p2p" && mtu > 2296))
-    {
-        throw LlmInputError("command line",
-                            field + " mtu",
-                            d2d == "p2p" ? "expected 576 ... 65535 bytes"
-                                         : "expected 576 ... 2296 bytes (the Wi-Fi MSDU limit)");
-    }
-    if (!(lossRate >= 0 && lossRate < 1))
-    {
-        throw LlmInputError("command line", field + " loss", "expected 0 <= loss < 1");
-    }
-    if (!congestionControl.empty())
-    {
-        TypeId tid;
-        // By instance: some variants declare another parent TypeId (TcpCubic in ns-3.37).
-        bool isCongestionOps = false;
-        if (TypeId::LookupByNameFailSafe("ns3::" + congestionControl, &tid) && tid.HasConstructor())
-        {
-            ObjectFactory factory;
-            factory.SetTypeId(tid);
-            isCongestionOps = DynamicCast<TcpCongestionOps>(factory.Create()) != nullptr;
-        }
-        if (!isCongestionOps)
-        {
-            throw LlmInputError("command line",
-                                field + " congestion control",
-                                "expected an ns-3 TCP congestion control such as TcpNewReno or "
-                                "TcpCubic, got \""
-                                    + congestionControl + "\"");
-        }
-    }
-    EdgeTopologyHelper::CheckQueueSize(queueSize);
-    if (socketBuffer != 0 && socketBuffer < 2 * mtu)
-    {
-        throw LlmInputError("command line",
-                            field + " buffer",
-                            "expected 0 (ns-3's default) or at least two MTUs of bytes");
-    }
-    for (const auto& d : {d2dDelaySeconds, wanDelaySeconds})
-    {
-        if (d && !(*d >= 0 && *d <= 10))
-        {
-            throw LlmInputError("command line", field + " delay", "expected 0 ... 10 s");
-        }
-    }
-}
 
 LlmSweep::LlmSweep(const LlmScenario& base, const LlmSweepConfig& config)
     : m_base(base)
@@ -273,7 +47,7 @@ LlmSweep::LlmSweep(const LlmScenario& base, const LlmSweepConfig& config)
     }
     for (const std::string& s : m_config.solvers)
     {
-        LlmPlacementSolver::Create(s); // refuses unknown names
+        LlmSolverFactory::Create(s); // refuses unknown names
     }
     if (m_config.settings.empty())
     {
@@ -281,7 +55,7 @@ LlmSweep::LlmSweep(const LlmScenario& base, const LlmSweepConfig& config)
     }
     for (std::size_t k = 0; k < m_config.settings.size(); ++k)
     {
-        m_config.settings[k].Validate("--variants");
+        m_config.settings[k].Validate("--variants " + m_config.settings[k].name);
         for (std::size_t m = 0; m < k; ++m)
         {
             if (m_config.settings[m].name == m_config.settings[k].name)
@@ -346,7 +120,7 @@ LlmSweep::Run(std::size_t index) const
         row.run = static_cast<uint32_t>(index % m_config.runs) + 1;
         row.solver = name;
         const auto t0 = std::chrono::steady_clock::now();
-        const LlmPlan plan = LlmPlacementSolver::Create(name, m_config.solverOptions)->Solve(model);
+        const LlmPlan plan = LlmSolverFactory::Create(name, m_config.solverOptions)->Solve(model);
         row.solveSeconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         row.status = ToString(plan.status);
@@ -398,95 +172,14 @@ LlmSweep::Simulate(const LlmScenario& scenario,
                    const LlmTransportSetting& setting,
                    LlmSweepRow& row) const
 {
-    RngSeedManager::SetRun(row.run);
-    const TypeIdValue cc(setting.congestionControl.empty()
-                             ? TypeId()
-                             : TypeId::LookupByName("ns3::" + setting.congestionControl));
-    const UintegerValue buffer(setting.socketBuffer);
-    SetDefaultOrInitial("ns3::TcpL4Protocol",
-                        "SocketType",
-                        setting.congestionControl.empty() ? nullptr : &cc);
-    SetDefaultOrInitial("ns3::TcpSocket", "SndBufSize", setting.socketBuffer ? &buffer : nullptr);
-    SetDefaultOrInitial("ns3::TcpSocket", "RcvBufSize", setting.socketBuffer ? &buffer : nullptr);
-
-    // Delays are a property of the simulated links only (eq. 4 has none).
-    LlmScenario s = scenario;
-    for (LlmLink& l : s.GetLinks())
-    {
-        const auto& d = s.IsD2d(*s.FindServer(l.from), *s.FindServer(l.to))
-                            ? setting.d2dDelaySeconds
-                            : setting.wanDelaySeconds;
-        if (d)
-        {
-            l.delaySeconds = *d;
-        }
-    }
-    LlmPlacementHelper placement(s);
-    placement.SetPlan(plan);
-    EdgeTopologyHelper topology(s);
-    topology.SetMtu(static_cast<uint16_t>(setting.mtu));
-    topology.SetQueueSize(setting.queueSize);
-    topology.SetUsePropagationDelay(!setting.ideal);
-    if (!setting.allLinks)
-    {
-        topology.SetPlanLinksOnly(plan);
-    }
-    if (setting.d2d != "p2p")
-    {
-        topology.SetD2dWifi(setting.d2d == "wifi-ac" ? "80211ac" : "80211ax");
-    }
-    if (setting.lossRate > 0)
-    {
-        Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
-        em->SetAttribute("ErrorRate", DoubleValue(setting.lossRate));
-        em->SetAttribute("ErrorUnit", StringValue("ERROR_UNIT_PACKET"));
-        topology.SetDeviceAttribute("ReceiveErrorModel", PointerValue(em));
-    }
-    NodeContainer nodes = topology.Install();
-    placement.SetMessengerAttribute("Transport",
-                                    StringValue(setting.transport == "udp" ? "Udp" : "Tcp"));
-    placement.SetMessengerAttribute("TcpSegmentSize", UintegerValue(setting.mtu - 52));
-    placement.SetMessengerAttribute("UdpPayloadSize", UintegerValue(setting.mtu - 54));
-    if (setting.transport == "udp")
-    {
-        placement.SetClientAttribute(
-            "TokenTimeout",
-            TimeValue(Seconds(10 * plan.objective / s.GetWorkload().tokens + 1)));
-    }
-    placement.Install(nodes);
-    LlmRunRecorder recorder;
-    recorder.Connect(placement);
-    FlowMonitorHelper flows;
-    Ptr<FlowMonitor> monitor = flows.InstallAll();
-    // Drops where they happen: corrupted on receive (loss), queue disc full, device queue full,
-    // Wi-Fi retry limit (FlowMonitor would call a packet lost only 10 s after it was sent).
-    uint64_t drops = 0;
-    Callback<void, Ptr<const Packet>> count = MakeBoundCallback(&CountDrop, &drops);
-    Callback<void, Ptr<const QueueDiscItem>> countItem = MakeBoundCallback(&CountDiscDrop, &drops);
-    Config::ConnectWithoutContextFailSafe(
-        "/NodeList/*/DeviceList/*/$ns3::PointToPointNetDevice/PhyRxDrop",
-        count);
-    Config::ConnectWithoutContextFailSafe(
-        "/NodeList/*/DeviceList/*/$ns3::PointToPointNetDevice/MacTxDrop",
-        count);
-    Config::ConnectWithoutContextFailSafe("/NodeList/*/DeviceList/*/$ns3::WifiNetDevice/Mac/"
-                                          "MacTxDrop",
-                                          count);
-    Config::ConnectWithoutContextFailSafe(
-        "/NodeList/*/$ns3::TrafficControlLayer/RootQueueDiscList/*/Drop",
-        countItem);
-    Simulator::Stop(Seconds(1000 * (plan.objective + 1))); // safety net only
-    Simulator::Run();
-    for (const auto& [id, f] : monitor->GetFlowStats())
-    {
-        row.bytes += f.txBytes;
-    }
-    row.drops = drops;
-    Ptr<EdgeLlmClientApplication> c = placement.GetClient();
-    row.simulated = c->GetCompletionTime().GetSeconds();
-    row.tokensCompleted = c->GetTokensCompleted();
-    row.tokensFailed = c->GetTokensFailed();
-    Simulator::Destroy();
+    LlmSimulation simulation(scenario, plan, setting);
+    simulation.SetRngRun(row.run);
+    const LlmSimulationResult r = simulation.Run();
+    row.bytes = r.bytesSent;
+    row.drops = r.GetDrops();
+    row.simulated = r.simulatedSeconds;
+    row.tokensCompleted = r.tokensCompleted;
+    row.tokensFailed = r.tokensFailed;
 }
 
 std::string

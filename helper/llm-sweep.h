@@ -3,6 +3,8 @@
 #ifndef LLM_SWEEP_H
 #define LLM_SWEEP_H
 
+#include "llm-transport-setting.h"
+
 #include "ns3/llm-placement-solver.h"
 #include "ns3/llm-scenario.h"
 
@@ -13,49 +15,6 @@
 
 namespace ns3
 {
-
-/**
- * @ingroup edge-llm
- * @brief One transport setting of a sweep: each is simulated on every plan and shows up as its
- *        own curve.
- *
- * Written on the command line as "name:key=value,key=value" with the keys transport (tcp,
- * udp), mtu (bytes), ideal (0/1), loss (packet error rate), cc (TCP congestion control, e.g.
- * TcpCubic), queue (device queue, e.g. 100p), buffer (TCP send and receive buffer, bytes),
- * d2d-delay and wan-delay (propagation delay of edge-edge and cloud links, s), d2d (p2p,
- * wifi-ac, wifi-ax) and all-links (0/1); keys not given keep the base setting's value.
- */
-struct LlmTransportSetting
-{
-    std::string name{"tcp"};               //!< Curve label
-    std::string transport{"tcp"};          //!< tcp or udp
-    uint32_t mtu{1500};                    //!< Link MTU, bytes
-    bool ideal{false};                     //!< No propagation delay at all
-    double lossRate{0};                    //!< Packet error rate on every device (0: none)
-    std::string congestionControl;         //!< TCP variant (e.g. "TcpCubic"; empty: ns-3's)
-    std::string queueSize{"1000p"};        //!< Device transmit queue
-    uint32_t socketBuffer{0};              //!< TCP SndBufSize and RcvBufSize, bytes (0: ns-3's)
-    std::optional<double> d2dDelaySeconds; //!< Delay of edge-edge links (unset: scenario's)
-    std::optional<double> wanDelaySeconds; //!< Delay of cloud links (unset: scenario's)
-    std::string d2d{"p2p"};                //!< D2D medium: p2p, wifi-ac or wifi-ax
-    bool allLinks{false};                  //!< Build every link, not only the plan's
-
-    /**
-     * @brief Parse "name:key=value,..." on top of a base setting.
-     * @param spec the text
-     * @param base the values of the keys not given
-     * @return the setting
-     * @throws LlmInputError naming the key and what was expected
-     */
-    static LlmTransportSetting Parse(const std::string& spec, const LlmTransportSetting& base);
-
-    /**
-     * @brief Check every value.
-     * @param where what to name in errors (e.g. "--variants")
-     * @throws LlmInputError naming the field and what was expected
-     */
-    void Validate(const std::string& where) const;
-};
 
 /**
  * @ingroup edge-llm

@@ -53,6 +53,11 @@ EdgeLlmClientApplication::GetTypeId()
                           PointerValue(),
                           MakePointerAccessor(&EdgeLlmClientApplication::m_messenger),
                           MakePointerChecker<LlmMessenger>())
+            .AddTraceSource("TokenStart",
+                            "A token's input was sent to the first layer's server (request, "
+                            "token).",
+                            MakeTraceSourceAccessor(&EdgeLlmClientApplication::m_tokenStartTrace),
+                            "ns3::EdgeLlmClientApplication::TokenFailedTracedCallback")
             .AddTraceSource("TokenDone",
                             "A token's result arrived (request, token, latency).",
                             MakeTraceSourceAccessor(&EdgeLlmClientApplication::m_tokenDoneTrace),
@@ -214,6 +219,7 @@ EdgeLlmClientApplication::SendToken(uint32_t id)
     Request& r = m_state[id];
     r.tokenStarted = Simulator::Now();
     ++m_started;
+    m_tokenStartTrace(id, r.nextToken);
     LlmActivationHeader h;
     h.kind = LlmActivationHeader::ACTIVATION;
     h.requestId = id;

@@ -79,7 +79,7 @@ class EdgeLlmClientApplication : public Application
     typedef void (*TokenTracedCallback)(uint32_t request, uint32_t token, Time latency);
 
     /**
-     * TracedCallback signature of a token's failure.
+     * TracedCallback signature of a token's start or failure.
      * @param request request id
      * @param token token index
      */
@@ -132,6 +132,7 @@ class EdgeLlmClientApplication : public Application
     Time m_lastEnd;                           //!< Last request end
     std::vector<Time> m_latencies;            //!< Token latencies
 
+    TracedCallback<uint32_t, uint32_t> m_tokenStartTrace;      //!< A token started
     TracedCallback<uint32_t, uint32_t, Time> m_tokenDoneTrace; //!< A token completed
     TracedCallback<uint32_t, uint32_t> m_tokenFailedTrace;     //!< A token failed
     TracedCallback<uint32_t, Time> m_requestDoneTrace;         //!< A request finished

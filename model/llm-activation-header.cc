@@ -2,12 +2,8 @@
 
 #include "llm-activation-header.h"
 
-#include "ns3/log.h"
-
 namespace ns3
 {
-
-NS_LOG_COMPONENT_DEFINE("LlmActivationHeader");
 
 NS_OBJECT_ENSURE_REGISTERED(LlmActivationHeader);
 

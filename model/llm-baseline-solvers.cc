@@ -3,7 +3,6 @@
 #include "llm-baseline-solvers.h"
 
 #include "llm-layered-graph.h"
-#include "ns3/log.h"
 
 #include <algorithm>
 #include <chrono>
@@ -12,8 +11,6 @@
 
 namespace ns3
 {
-
-NS_LOG_COMPONENT_DEFINE("LlmBaselineSolvers");
 
 namespace
 {

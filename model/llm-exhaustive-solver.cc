@@ -2,16 +2,12 @@
 
 #include "llm-exhaustive-solver.h"
 
-#include "ns3/log.h"
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 
 namespace ns3
 {
-
-NS_LOG_COMPONENT_DEFINE("LlmExhaustiveSolver");
 
 namespace
 {

@@ -3,12 +3,9 @@
 #include "llm-layered-graph.h"
 
 #include "ns3/assert.h"
-#include "ns3/log.h"
 
 namespace ns3
 {
-
-NS_LOG_COMPONENT_DEFINE("LlmLayeredGraph");
 
 LlmLayeredGraph::LlmLayeredGraph(const LlmCostModel& model, std::vector<uint32_t> bits)
     : m_nLayers(model.GetNLayers())

@@ -68,6 +68,12 @@ LlmMessenger::GetTypeId()
                           UintegerValue(1448),
                           MakeUintegerAccessor(&LlmMessenger::m_tcpSegmentSize),
                           MakeUintegerChecker<uint32_t>(100, 65000))
+            .AddAttribute("TcpBufferSize",
+                          "TCP send and receive buffer of the messenger's sockets, bytes (0: "
+                          "the sockets' own default, ns3::TcpSocket::SndBufSize/RcvBufSize).",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&LlmMessenger::m_tcpBufferSize),
+                          MakeUintegerChecker<uint32_t>())
             .AddAttribute("ReassemblyTimeout",
                           "UDP: an incomplete message with no new fragment for this long is "
                           "reported lost.",
@@ -124,6 +130,16 @@ LlmMessenger::SetLostCallback(LostCallback cb)
 }
 
 void
+LlmMessenger::SetTcpBuffers(Ptr<Socket> socket) const
+{
+    if (m_tcpBufferSize > 0)
+    {
+        socket->SetAttribute("SndBufSize", UintegerValue(m_tcpBufferSize));
+        socket->SetAttribute("RcvBufSize", UintegerValue(m_tcpBufferSize));
+    }
+}
+
+void
 LlmMessenger::Start(Ptr<Node> node, uint16_t port)
 {
     NS_LOG_FUNCTION(this << node << port);
@@ -135,6 +151,7 @@ LlmMessenger::Start(Ptr<Node> node, uint16_t port)
     {
         m_listen = Socket::CreateSocket(node, TcpSocketFactory::GetTypeId());
         m_listen->SetAttribute("SegmentSize", UintegerValue(m_tcpSegmentSize));
+        SetTcpBuffers(m_listen);
         m_listen->Bind(local);
         m_listen->Listen();
         m_listen->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
@@ -226,6 +243,7 @@ LlmMessenger::Send(const Address& to, LlmActivationHeader header, double paceBps
         {
             peer.socket = Socket::CreateSocket(m_node, TcpSocketFactory::GetTypeId());
             peer.socket->SetAttribute("SegmentSize", UintegerValue(m_tcpSegmentSize));
+            SetTcpBuffers(peer.socket);
             peer.socket->Bind();
             peer.socket->SetConnectCallback(MakeCallback(&LlmMessenger::ConnectionSucceeded, this),
                                             MakeCallback(&LlmMessenger::ConnectionFailed, this));

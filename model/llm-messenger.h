@@ -108,6 +108,11 @@ class LlmMessenger : public Object
     void DoDispose() override;
 
   private:
+    /**
+     * @brief Apply TcpBufferSize to a TCP socket (nothing when it is 0).
+     * @param socket the socket
+     */
+    void SetTcpBuffers(Ptr<Socket> socket) const;
     /// An outgoing TCP connection with its queue of messages.
     struct Peer
     {
@@ -146,6 +151,7 @@ class LlmMessenger : public Object
     Transport m_transport;               //!< TCP or UDP
     uint32_t m_udpPayloadSize;           //!< Payload bytes per datagram (UDP)
     uint32_t m_tcpSegmentSize;           //!< TCP MSS of the messenger's sockets, bytes
+    uint32_t m_tcpBufferSize{0};         //!< TCP send/receive buffer, bytes (0: socket default)
     Time m_reassemblyTimeout;            //!< Idle time before an incomplete message is lost (UDP)
     Ptr<Node> m_node;                    //!< The node
     uint16_t m_port{0};                  //!< Listening port (0: not started)

@@ -2,13 +2,7 @@
 
 #include "llm-placement-solver.h"
 
-#include "llm-baseline-solvers.h"
-#include "llm-dp-solver.h"
-#include "llm-exhaustive-solver.h"
-#include "llm-ilp-solver.h"
-#include "llm-input-error.h"
 #include "llm-layered-graph.h"
-#include "ns3/log.h"
 
 #include <algorithm>
 #include <cmath>
@@ -17,8 +11,6 @@
 
 namespace ns3
 {
-
-NS_LOG_COMPONENT_DEFINE("LlmPlacementSolver");
 
 std::string
 ToString(LlmSolverStatus s)
@@ -37,53 +29,6 @@ ToString(LlmSolverStatus s)
             return "relaxation-violates";
     }
     return "unknown";
-}
-
-std::vector<std::string>
-LlmPlacementSolver::Names()
-{
-    return {"ilp", "dp", "exhaustive", "greedy", "cloud-only", "uniform-bits", "edgeshard"};
-}
-
-std::unique_ptr<LlmPlacementSolver>
-LlmPlacementSolver::Create(const std::string& name, const LlmSolverOptions& options)
-{
-    if (name == "ilp")
-    {
-        return std::make_unique<LlmIlpSolver>(options);
-    }
-    if (name == "uniform-bits")
-    {
-        return std::make_unique<LlmIlpSolver>(options, LlmIlpSolver::Bits::ORIGINAL);
-    }
-    if (name == "dp")
-    {
-        return std::make_unique<LlmDpSolver>();
-    }
-    if (name == "exhaustive")
-    {
-        return std::make_unique<LlmExhaustiveSolver>();
-    }
-    if (name == "greedy")
-    {
-        return std::make_unique<LlmGreedySolver>();
-    }
-    if (name == "cloud-only")
-    {
-        return std::make_unique<LlmCloudOnlySolver>();
-    }
-    if (name == "edgeshard")
-    {
-        return std::make_unique<LlmEdgeShardSolver>();
-    }
-    std::string known;
-    for (const auto& n : Names())
-    {
-        known += (known.empty() ? "" : ", ") + n;
-    }
-    throw LlmInputError("command line",
-                        "--solver",
-                        "expected one of " + known + ", got \"" + name + "\"");
 }
 
 std::vector<uint32_t>

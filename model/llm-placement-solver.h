@@ -6,7 +6,6 @@
 #include "llm-cost-model.h"
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -96,11 +95,7 @@ struct LlmPlan
 
 /**
  * @ingroup edge-llm
- * @brief Base class of the placement solvers; Create() builds one by name.
- *
- * Names: "ilp" (GLPK, exact), "dp" (shortest path, exact without 2d and summed 2e),
- * "exhaustive" (tiny instances), and the baselines "greedy", "cloud-only", "uniform-bits",
- * "edgeshard".
+ * @brief Base class of the placement solvers; LlmSolverFactory::Create() builds one by name.
  */
 class LlmPlacementSolver
 {
@@ -116,19 +111,6 @@ class LlmPlacementSolver
 
     /// @return the solver name
     virtual std::string GetName() const = 0;
-
-    /**
-     * @brief Build a solver by name.
-     * @param name one of Names()
-     * @param options solver options
-     * @return the solver
-     * @throws LlmInputError if the name is unknown
-     */
-    static std::unique_ptr<LlmPlacementSolver> Create(const std::string& name,
-                                                      const LlmSolverOptions& options = {});
-
-    /// @return the solver names Create() accepts
-    static std::vector<std::string> Names();
 
     /**
      * @brief The smallest δ-allowed bit width of every layer (the only widths an optimal

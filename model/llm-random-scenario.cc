@@ -2,15 +2,12 @@
 
 #include "llm-random-scenario.h"
 
-#include "ns3/log.h"
 #include "ns3/rng-stream.h"
 
 #include <cmath>
 
 namespace ns3
 {
-
-NS_LOG_COMPONENT_DEFINE("LlmRandomScenario");
 
 LlmScenario
 LlmRandomScenario::Draw(uint32_t seed, uint64_t stream) const

@@ -4,7 +4,6 @@
 
 #include "llm-input-error.h"
 #include "ns3/command-line.h"
-#include "ns3/log.h"
 
 #include <cerrno>
 #include <cmath>
@@ -12,8 +11,6 @@
 
 namespace ns3
 {
-
-NS_LOG_COMPONENT_DEFINE("LlmScenarioOptions");
 
 namespace
 {

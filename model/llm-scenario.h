@@ -92,9 +92,11 @@ struct LlmQuantization
  * @ingroup edge-llm
  * @brief A complete DILEMMA problem instance: model, workload, quantization, servers, links.
  *
- * Read and written in the scenario contract, version 1 (JSON; see doc/edge-llm.rst). Loading
- * checks every field and throws LlmInputError naming the file, the JSON path and what was
- * expected; saving and loading again gives an equal scenario.
+ * Read and written in the scenario contract, version 1 (JSON; see doc/edge-llm.rst) by
+ * LlmScenarioJson, to which Load, Parse, ToJson and Save delegate. Loading checks every field
+ * and throws LlmInputError naming the file, the JSON path and what was expected; saving and
+ * loading again gives an equal scenario. Validate() checks the value rules on the in-memory
+ * scenario, however it was built (parsed, built-in, random or programmatic).
  */
 class LlmScenario
 {
@@ -212,6 +214,13 @@ class LlmScenario
      * @param m the maximum layers per server; empty = unlimited
      */
     void SetMaxLayersPerServer(std::optional<uint32_t> m);
+    /// @return the free-text description (JSON "description"); empty if none
+    const std::optional<std::string>& GetDescription() const;
+    /**
+     * @brief Set the free-text description.
+     * @param description the text; empty = none (not written)
+     */
+    void SetDescription(const std::optional<std::string>& description);
 
   private:
     LlmProfile m_model;                              //!< The LLM

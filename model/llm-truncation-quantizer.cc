@@ -4,15 +4,12 @@
 
 #include "llm-cost-model.h"
 #include "ns3/assert.h"
-#include "ns3/log.h"
 
 #include <algorithm>
 #include <cmath>
 
 namespace ns3
 {
-
-NS_LOG_COMPONENT_DEFINE("LlmTruncationQuantizer");
 
 std::vector<double>
 LlmTruncationQuantizer::Quantize(const std::vector<double>& weights, uint32_t bits, double range)

@@ -9,6 +9,7 @@
 # See test.py for more information. ns-3's test.py reads this file from <module>/test/;
 # examples/examples-to-run.py is a link to it.
 cpp_examples = [
+    ("edge-llm-first", "True", "True"),
     ("edge-llm-plan", "True", "False"),
     ("edge-llm-plan --describe --delta=1e-3 --tokens=16", "True", "True"),
     ("edge-llm-plan --solver=greedy --model=opt-125m", "True", "True"),

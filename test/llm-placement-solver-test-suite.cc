@@ -6,6 +6,7 @@
 #include "ns3/llm-placement-solver.h"
 #include "ns3/llm-random-scenario.h"
 #include "ns3/llm-scenario.h"
+#include "ns3/llm-solver-factory.h"
 #include "ns3/test.h"
 
 #include <cmath>
@@ -22,7 +23,7 @@ using tests::kHandScenario;
 LlmPlan
 SolveWith(const std::string& name, const LlmCostModel& m, const LlmSolverOptions& o = {})
 {
-    return LlmPlacementSolver::Create(name, o)->Solve(m);
+    return LlmSolverFactory::Create(name, o)->Solve(m);
 }
 
 /**

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+#include "llm-program-options.h"
+
+#include "ns3/command-line.h"
+#include "ns3/llm-input-error.h"
+#include "ns3/llm-plan-reader.h"
+#include "ns3/llm-solver-factory.h"
+#include "ns3/llm-text-parse.h"
+
+#include <sstream>
+
+namespace ns3
+{
+
+namespace
+{
+
+const char* kSource = "command line";
+
+/// An ns-3 default a run sets on its own objects, and the option (or input) that decides it.
+struct Governed
+{
+    const char* type;      //!< TypeId name
+    const char* attribute; //!< Attribute name
+    const char* option;    //!< What decides it
+    const char* unlessKey; //!< Honoured unless this transport key is given (null: never)
+};
+
+const std::vector<Governed>&
+GovernedDefaults()
+{
+    static const std::vector<Governed> table{
+        {"ns3::TcpSocket", "SegmentSize", "--mtu (MSS = MTU - 52 bytes)", nullptr},
+        {"ns3::LlmMessenger", "TcpSegmentSize", "--mtu (MSS = MTU - 52 bytes)", nullptr},
+        {"ns3::LlmMessenger", "UdpPayloadSize", "--mtu (payload = MTU - 54 bytes)", nullptr},
+        {"ns3::LlmMessenger", "Transport", "--transport", nullptr},
+        {"ns3::LlmMessenger", "TcpBufferSize", "--socket-buffer", nullptr},
+        {"ns3::PointToPointNetDevice", "Mtu", "--mtu", nullptr},
+        {"ns3::PointToPointNetDevice", "DataRate", "the scenario's link rates (Omega_ij)", nullptr},
+        {"ns3::PointToPointChannel",
+         "Delay",
+         "the scenario's delay_s, --d2d-delay, --wan-delay and --ideal",
+         nullptr},
+        {"ns3::FifoQueueDisc", "MaxSize", "--queue", nullptr},
+        {"ns3::RateErrorModel", "ErrorRate", "--loss", nullptr},
+        {"ns3::EdgeLlmClientApplication", "Requests", "--requests", nullptr},
+        {"ns3::EdgeLlmServerApplication", "CcsHz", "the scenario's ccs_hz", nullptr},
+        {"ns3::TcpL4Protocol", "SocketType", "--congestion-control", "congestion-control"},
+        {"ns3::TcpSocket", "SndBufSize", "--socket-buffer", "socket-buffer"},
+        {"ns3::TcpSocket", "RcvBufSize", "--socket-buffer", "socket-buffer"},
+    };
+    return table;
+}
+
+/// The current default of an attribute as text ("" if the type or attribute is unknown).
+std::string
+DefaultText(const Governed& g)
+{
+    TypeId tid;
+    TypeId::AttributeInformation info;
+    if (!TypeId::LookupByNameFailSafe(g.type, &tid) ||
+        !tid.LookupAttributeByName(g.attribute, &info))
+    {
+        return "";
+    }
+    return info.initialValue->SerializeToString(info.checker);
+}
+
+/// Split a comma-separated list, refusing empty items.
+std::vector<std::string>
+SplitList(const std::string& option, const std::string& text)
+{
+    std::vector<std::string> out;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ','))
+    {
+        if (item.empty())
+        {
+            throw LlmInputError(kSource,
+                                option,
+                                "expected a comma-separated list without empty items, got \"" +
+                                    text + "\"");
+        }
+        out.push_back(item);
+    }
+    if (out.empty())
+    {
+        throw LlmInputError(kSource, option, "expected at least one item");
+    }
+    return out;
+}
+
+} // namespace
+
+LlmProgramOptions::LlmProgramOptions(CommandLine& cmd, unsigned groups)
+    : m_groups(groups)
+{
+    if (groups & SCENARIO)
+    {
+        m_scenario.AddToCommandLine(cmd);
+    }
+    if (groups & SOLVER)
+    {
+        cmd.AddValue("solver",
+                     "Placement solver: ilp (exact, GLPK), dp, exhaustive, greedy, cloud-only, "
+                     "uniform-bits, edgeshard",
+                     m_solver);
+    }
+    if (groups & SOLVERS)
+    {
+        cmd.AddValue("solvers", "Comma-separated solvers compared in every run", m_solversText);
+    }
+    if (groups & (SOLVER | SOLVERS))
+    {
+        cmd.AddValue("time-limit", "Solver time limit, s (default 60)", m_timeLimit);
+        cmd.AddValue("gap",
+                     "Relative gap at which the ILP may stop, 0 <= gap < 1 (default 0: proven "
+                     "optimal; every plan records its proven gap)",
+                     m_gap);
+    }
+    if (groups & PLAN)
+    {
+        cmd.AddValue("plan",
+                     "Simulate this plan file (edge-llm-plan --output, or your own placement) "
+                     "instead of solving",
+                     m_plan);
+    }
+    if (groups & TRANSPORT)
+    {
+        for (const LlmTransportSetting::Key& k : LlmTransportSetting::Keys())
+        {
+            m_keys[k.name] = "";
+        }
+        for (const LlmTransportSetting::Key& k : LlmTransportSetting::Keys())
+        {
+            if (k.isFlag)
+            {
+                // A bool, so that the bare option (--ideal) means 1, as in every ns-3 program.
+                cmd.AddValue(k.name, k.help, m_flags[k.name]);
+            }
+            else
+            {
+                cmd.AddValue(k.name, k.help, m_keys[k.name]);
+            }
+        }
+        cmd.AddValue("name", "Name of this transport setting (a sweep's curve label)", m_name);
+        for (const Governed& g : GovernedDefaults())
+        {
+            m_initial[std::string(g.type) + "::" + g.attribute] = DefaultText(g);
+        }
+    }
+    if (groups & VARIANTS)
+    {
+        cmd.AddValue("variants",
+                     "More transport settings, each its own curve: \"name:key=value,...;name2:"
+                     "...\" with the keys of the options above (e.g. \"jumbo:mtu=9000;lossy:"
+                     "loss=1e-4,cc=TcpCubic\")",
+                     m_variants);
+    }
+    if (groups & OUTPUTS)
+    {
+        cmd.AddValue("pcap", "Write a pcap per device: PREFIX-<node>-<device>.pcap", m_outputs.pcapPrefix);
+        cmd.AddValue("ascii", "Write an ASCII trace of every device to this file", m_outputs.asciiFile);
+        cmd.AddValue("flowmon-xml", "Write FlowMonitor's XML to this file", m_outputs.flowMonitorXml);
+        cmd.AddValue("netanim", "Write a NetAnim trace to this XML file", m_outputs.netAnimXml);
+        cmd.AddValue("token-csv",
+                     "Write one row per token (times, per-layer compute and transfer) to this "
+                     "CSV file",
+                     m_outputs.tokenCsv);
+        cmd.AddValue("placement-csv",
+                     "Write the placement table (analytic vs simulated per layer) to this CSV "
+                     "file",
+                     m_outputs.placementCsv);
+    }
+}
+
+void
+LlmProgramOptions::Read()
+{
+    if (m_groups & SOLVER)
+    {
+        const auto names = LlmSolverFactory::Names();
+        LlmSolverFactory::Create(m_solver); // refuses an unknown name, listing the known ones
+        (void)names;
+    }
+    if (m_groups & SOLVERS)
+    {
+        m_solvers = SplitList("--solvers", m_solversText);
+        for (const std::string& s : m_solvers)
+        {
+            LlmSolverFactory::Create(s);
+        }
+    }
+    if (!m_timeLimit.empty())
+    {
+        m_solverOptions.timeLimitSeconds =
+            LlmTextParse::Number(kSource,
+                                 "--time-limit",
+                                 m_timeLimit,
+                                 1e-3,
+                                 1e7,
+                                 "a time limit of 0.001 ... 1e7 s");
+    }
+    if (!m_gap.empty())
+    {
+        m_solverOptions.relativeGap =
+            LlmTextParse::Number(kSource, "--gap", m_gap, 0, 1, "a relative gap 0 <= gap < 1");
+        if (m_solverOptions.relativeGap >= 1)
+        {
+            throw LlmInputError(kSource,
+                                "--gap",
+                                "expected a relative gap 0 <= gap < 1, got \"" + m_gap + "\"");
+        }
+    }
+    if (m_groups & TRANSPORT)
+    {
+        LlmTransportSetting t;
+        for (const LlmTransportSetting::Key& k : LlmTransportSetting::Keys())
+        {
+            const std::string v = k.isFlag ? (m_flags[k.name] ? "1" : "") : m_keys[k.name];
+            if (!v.empty())
+            {
+                t.Set(k.name, v, "--" + k.name);
+            }
+        }
+        if (m_name.empty() || m_name.find_first_of(",;:=\"'") != std::string::npos)
+        {
+            throw LlmInputError(kSource,
+                                "--name",
+                                "expected a name free of , ; : = and quotes, got \"" + m_name +
+                                    "\"");
+        }
+        t.name = m_name;
+        t.Validate("");
+        for (const Governed& g : GovernedDefaults())
+        {
+            const std::string path = std::string(g.type) + "::" + g.attribute;
+            if (DefaultText(g) == m_initial[path])
+            {
+                continue;
+            }
+            if (!g.unlessKey)
+            {
+                throw LlmInputError(kSource,
+                                    "--" + path,
+                                    std::string("this value is set by every run from ") +
+                                        g.option + ": use that instead");
+            }
+            if (!m_keys[g.unlessKey].empty())
+            {
+                throw LlmInputError(kSource,
+                                    "--" + path,
+                                    std::string("given together with ") + g.option +
+                                        ", which sets it: give one of them");
+            }
+        }
+        m_setting = t;
+        m_settings = {t};
+    }
+    if (m_groups & VARIANTS)
+    {
+        std::stringstream vs(m_variants);
+        std::string spec;
+        while (std::getline(vs, spec, ';'))
+        {
+            if (spec.empty())
+            {
+                continue;
+            }
+            LlmTransportSetting v = LlmTransportSetting::Parse(spec, m_setting);
+            v.Validate("--variants " + v.name);
+            for (const LlmTransportSetting& other : m_settings)
+            {
+                if (other.name == v.name)
+                {
+                    throw LlmInputError(kSource,
+                                        "--variants",
+                                        "two settings are named \"" + v.name +
+                                            "\": every curve needs its own name (--name names "
+                                            "the first)");
+                }
+            }
+            m_settings.push_back(v);
+        }
+    }
+}
+
+const LlmScenarioOptions&
+LlmProgramOptions::GetScenarioOptions() const
+{
+    return m_scenario;
+}
+
+LlmScenario
+LlmProgramOptions::BuildScenario() const
+{
+    return m_scenario.Build();
+}
+
+const std::string&
+LlmProgramOptions::GetSolver() const
+{
+    return m_solver;
+}
+
+const std::vector<std::string>&
+LlmProgramOptions::GetSolvers() const
+{
+    return m_solvers;
+}
+
+const LlmSolverOptions&
+LlmProgramOptions::GetSolverOptions() const
+{
+    return m_solverOptions;
+}
+
+const std::string&
+LlmProgramOptions::GetPlanFile() const
+{
+    return m_plan;
+}
+
+LlmPlan
+LlmProgramOptions::MakePlan(const LlmCostModel& model) const
+{
+    if (!m_plan.empty())
+    {
+        return LlmPlanReader::Load(m_plan, model);
+    }
+    return LlmSolverFactory::Create(m_solver, m_solverOptions)->Solve(model);
+}
+
+const LlmTransportSetting&
+LlmProgramOptions::GetSetting() const
+{
+    return m_setting;
+}
+
+const std::vector<LlmTransportSetting>&
+LlmProgramOptions::GetSettings() const
+{
+    return m_settings;
+}
+
+const LlmSimulationOutputs&
+LlmProgramOptions::GetOutputs() const
+{
+    return m_outputs;
+}
+
+} // namespace ns3

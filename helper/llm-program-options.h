@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+#ifndef LLM_PROGRAM_OPTIONS_H
+#define LLM_PROGRAM_OPTIONS_H
+
+#include "llm-simulation.h"
+#include "llm-transport-setting.h"
+
+#include "ns3/llm-placement-solver.h"
+#include "ns3/llm-scenario-options.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+class CommandLine;
+
+/**
+ * @ingroup edge-llm
+ * @brief The options every edge-llm program shares, registered in one place and read strictly:
+ *        the scenario (--scenario, --model, --delta, ...), the solver (--solver or --solvers,
+ *        --time-limit, --gap, --plan), the transport setting (--transport, --mtu, --loss, ...,
+ *        see LlmTransportSetting) and the output files (--pcap, --ascii, --flowmon-xml,
+ *        --netanim, --token-csv, --placement-csv).
+ *
+ * Construct before CommandLine::Parse (so that --ns3::... overrides can be told apart), parse,
+ * then call Read(). Every value arrives as text and is checked whole: `--mtu=1500.7`,
+ * `--requests=-1` and `--loss=inf` are refused with the option named. An ns-3 default the run
+ * sets itself (e.g. `--ns3::TcpSocket::SegmentSize=536`, which the MTU decides) is refused with
+ * the option that governs it; one the run leaves alone is honoured.
+ */
+class LlmProgramOptions
+{
+  public:
+    /// Option groups a program takes.
+    enum Group : unsigned
+    {
+        SCENARIO = 1,   //!< --scenario and its overrides
+        SOLVER = 2,     //!< --solver, --time-limit, --gap
+        SOLVERS = 4,    //!< --solvers (a list), --time-limit, --gap
+        PLAN = 8,       //!< --plan: simulate a given plan file
+        TRANSPORT = 16, //!< the LlmTransportSetting keys, --name
+        VARIANTS = 32,  //!< --variants: more transport settings
+        OUTPUTS = 64,   //!< --pcap, --ascii, --flowmon-xml, --netanim, --token-csv, ...
+    };
+
+    /**
+     * @brief Register the groups' options on a command line.
+     * @param cmd the command line (not yet parsed)
+     * @param groups a bitwise or of Group values
+     */
+    LlmProgramOptions(CommandLine& cmd, unsigned groups);
+
+    /**
+     * @brief Check and convert every option given, after CommandLine::Parse.
+     * @throws LlmInputError naming the first bad option
+     */
+    void Read();
+
+    /// @return the scenario options
+    const LlmScenarioOptions& GetScenarioOptions() const;
+    /**
+     * @brief Load the scenario and apply the overrides.
+     * @return the scenario
+     * @throws LlmInputError on a bad file or override
+     */
+    LlmScenario BuildScenario() const;
+
+    /// @return --solver
+    const std::string& GetSolver() const;
+    /// @return --solvers
+    const std::vector<std::string>& GetSolvers() const;
+    /// @return --time-limit, --gap
+    const LlmSolverOptions& GetSolverOptions() const;
+    /// @return --plan (empty: solve)
+    const std::string& GetPlanFile() const;
+    /**
+     * @brief The plan: read from --plan and checked against the scenario, or solved with
+     *        --solver.
+     * @param model the cost model of the scenario
+     * @return the plan (may have no placement: its status and message say why)
+     * @throws LlmInputError on a plan file that does not fit the scenario
+     */
+    LlmPlan MakePlan(const LlmCostModel& model) const;
+
+    /// @return the transport setting of the options
+    const LlmTransportSetting& GetSetting() const;
+    /// @return the setting of the options, then one per --variants entry
+    const std::vector<LlmTransportSetting>& GetSettings() const;
+    /// @return the output files
+    const LlmSimulationOutputs& GetOutputs() const;
+
+  private:
+    unsigned m_groups;                          //!< Groups registered
+    LlmScenarioOptions m_scenario;              //!< Scenario options
+    std::string m_solver{"ilp"};                //!< --solver
+    std::string m_solversText{"ilp"};           //!< --solvers, as given
+    std::vector<std::string> m_solvers;         //!< --solvers
+    std::string m_timeLimit;                    //!< --time-limit, as given
+    std::string m_gap;                          //!< --gap, as given
+    LlmSolverOptions m_solverOptions;           //!< Solver options
+    std::string m_plan;                         //!< --plan
+    std::map<std::string, std::string> m_keys;  //!< Transport keys, as given
+    std::map<std::string, bool> m_flags;        //!< Transport flag keys
+    std::string m_name{"tcp"};                  //!< --name
+    std::string m_variants;                     //!< --variants, as given
+    LlmTransportSetting m_setting;              //!< The setting
+    std::vector<LlmTransportSetting> m_settings; //!< Setting and variants
+    LlmSimulationOutputs m_outputs;             //!< Output files
+    std::map<std::string, std::string> m_initial; //!< ns-3 defaults before parsing
+};
+
+} // namespace ns3
+
+#endif // LLM_PROGRAM_OPTIONS_H

@@ -1,0 +1,586 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+#include "llm-simulation.h"
+
+#include "edge-topology-helper.h"
+
+#include "ns3/animation-interface.h"
+#include "ns3/config.h"
+#include "ns3/csma-helper.h"
+#include "ns3/double.h"
+#include "ns3/error-model.h"
+#include "ns3/flow-monitor-helper.h"
+#include "ns3/flow-monitor.h"
+#include "ns3/llm-input-error.h"
+#include "ns3/log.h"
+#include "ns3/mobility-model.h"
+#include "ns3/names.h"
+#include "ns3/node-list.h"
+#include "ns3/pointer.h"
+#include "ns3/point-to-point-helper.h"
+#include "ns3/queue-item.h"
+#include "ns3/rng-seed-manager.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
+#include "ns3/tcp-l4-protocol.h"
+#include "ns3/uinteger.h"
+#include "ns3/yans-wifi-helper.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("LlmSimulation");
+
+namespace
+{
+
+/// Count a dropped packet.
+void
+CountDrop(uint64_t* n, Ptr<const Packet>)
+{
+    ++*n;
+}
+
+/// Count a packet a queue disc dropped.
+void
+CountDiscDrop(uint64_t* n, Ptr<const QueueDiscItem>)
+{
+    ++*n;
+}
+
+/// Refuse an output file that cannot be written, before anything runs (ns-3's own writers
+/// abort, or stay silent, on such a file).
+void
+CheckWritable(const std::string& path, const std::string& what)
+{
+    if (path.empty())
+    {
+        return;
+    }
+    const bool existed = std::ifstream(path).good();
+    {
+        std::ofstream probe(path, std::ios::app);
+        if (!probe)
+        {
+            throw LlmInputError(path, "", "cannot write the " + what + " (missing folder?)");
+        }
+    }
+    if (!existed)
+    {
+        std::remove(path.c_str());
+    }
+}
+
+/// Calls Simulator::Destroy and Names::Clear when the run ends, however it ends.
+struct SimulatorGuard
+{
+    ~SimulatorGuard()
+    {
+        Simulator::Destroy();
+        Names::Clear();
+    }
+};
+
+} // namespace
+
+uint64_t
+LlmSimulationResult::GetDrops() const
+{
+    return dropsCorrupted + dropsQueue + dropsWifi;
+}
+
+std::string
+LlmSimulationResult::ToText() const
+{
+    std::string out;
+    char buf[512];
+    std::snprintf(buf,
+                  sizeof(buf),
+                  "%-12s %-8s %4s %12s %12s %12s %12s\n",
+                  "layer",
+                  "server",
+                  "bits",
+                  "cp model s",
+                  "cp sim s",
+                  "cm model s",
+                  "cm sim s");
+    out += buf;
+    for (const Layer& l : layers)
+    {
+        std::snprintf(buf,
+                      sizeof(buf),
+                      "%-12s %-8s %4u %12.4f %12.4f %12.4f %12.4f\n",
+                      l.layer.c_str(),
+                      l.server.c_str(),
+                      l.bits,
+                      l.computeModelSeconds,
+                      l.computeSimSeconds,
+                      l.transferModelSeconds,
+                      l.transferSimSeconds);
+        out += buf;
+    }
+    const double gap = analyticSeconds > 0
+                           ? 100.0 * (simulatedSeconds - analyticSeconds) / analyticSeconds
+                           : 0.0;
+    std::snprintf(buf, sizeof(buf), "\nAnalytic T (eq. 1, one request): %.6f s\n", analyticSeconds);
+    out += buf;
+    std::snprintf(buf,
+                  sizeof(buf),
+                  "Simulated completion:            %.6f s (%+.3f %%)\n",
+                  simulatedSeconds,
+                  gap);
+    out += buf;
+    std::snprintf(buf,
+                  sizeof(buf),
+                  "Simulated compute %.6f s, transfer %.6f s (summed over layers and tokens)\n",
+                  simulatedComputeSeconds,
+                  simulatedTransferSeconds);
+    out += buf;
+    std::snprintf(buf,
+                  sizeof(buf),
+                  "Tokens: %llu started, %llu completed, %llu failed, %llu unfinished\n",
+                  static_cast<unsigned long long>(tokensStarted),
+                  static_cast<unsigned long long>(tokensCompleted),
+                  static_cast<unsigned long long>(tokensFailed),
+                  static_cast<unsigned long long>(tokensUnfinished));
+    out += buf;
+    std::snprintf(buf,
+                  sizeof(buf),
+                  "FlowMonitor: %llu flows, %llu bytes sent, %llu packets sent, %llu received, "
+                  "%llu lost, mean delay %.6f s\n",
+                  static_cast<unsigned long long>(flows),
+                  static_cast<unsigned long long>(bytesSent),
+                  static_cast<unsigned long long>(packetsSent),
+                  static_cast<unsigned long long>(packetsReceived),
+                  static_cast<unsigned long long>(packetsLost),
+                  meanDelaySeconds);
+    out += buf;
+    std::snprintf(buf,
+                  sizeof(buf),
+                  "Drops: %llu corrupted, %llu at full queues, %llu at the Wi-Fi retry limit\n",
+                  static_cast<unsigned long long>(dropsCorrupted),
+                  static_cast<unsigned long long>(dropsQueue),
+                  static_cast<unsigned long long>(dropsWifi));
+    out += buf;
+    std::snprintf(buf,
+                  sizeof(buf),
+                  "Wall time %.2f s for %.0f simulated seconds, %llu events\n",
+                  wallSeconds,
+                  simulatedSeconds,
+                  static_cast<unsigned long long>(events));
+    out += buf;
+    return out;
+}
+
+std::string
+LlmSimulationResult::ToJson() const
+{
+    nlohmann::ordered_json j;
+    j["analytic_s"] = analyticSeconds;
+    j["simulated_s"] = simulatedSeconds;
+    j["compute_bound_s"] = computeBoundSeconds;
+    j["tokens_requested"] = tokensRequested;
+    j["tokens_started"] = tokensStarted;
+    j["tokens_completed"] = tokensCompleted;
+    j["tokens_failed"] = tokensFailed;
+    j["tokens_unfinished"] = tokensUnfinished;
+    j["stopped_by_safety_limit"] = stoppedBySafetyLimit;
+    j["bytes_sent"] = bytesSent;
+    j["packets_sent"] = packetsSent;
+    j["packets_lost"] = packetsLost;
+    j["drops"] = {{"corrupted", dropsCorrupted}, {"queue", dropsQueue}, {"wifi", dropsWifi}};
+    j["setting"] = setting;
+    j["transport"] = transport;
+    j["requests"] = requests;
+    j["simulated_compute_s"] = simulatedComputeSeconds;
+    j["simulated_transfer_s"] = simulatedTransferSeconds;
+    j["events"] = events;
+    j["wall_s"] = wallSeconds;
+    j["flow_monitor"] = {{"flows", flows},
+                         {"tx_packets", packetsSent},
+                         {"rx_packets", packetsReceived},
+                         {"lost_packets", packetsLost},
+                         {"mean_delay_s", meanDelaySeconds}};
+    j["layers"] = nlohmann::ordered_json::array();
+    for (const Layer& l : layers)
+    {
+        j["layers"].push_back({{"layer", l.layer},
+                               {"server", l.server},
+                               {"bits", l.bits},
+                               {"compute_model_s", l.computeModelSeconds},
+                               {"compute_sim_s", l.computeSimSeconds},
+                               {"transfer_model_s", l.transferModelSeconds},
+                               {"transfer_sim_s", l.transferSimSeconds}});
+    }
+    return j.dump(2);
+}
+
+LlmSimulation::LlmSimulation(const LlmScenario& scenario,
+                             const LlmPlan& plan,
+                             const LlmTransportSetting& setting)
+    : m_scenario(scenario),
+      m_plan(plan),
+      m_setting(setting)
+{
+    if (!plan.HasPlacement())
+    {
+        throw LlmInputError("placement",
+                            "",
+                            "the plan has no placement to simulate (" + ToString(plan.status) +
+                                (plan.message.empty() ? "" : ": " + plan.message) + ")");
+    }
+    m_setting.Validate("");
+    // Delays are a property of the simulated links only (eq. 4 has none).
+    for (LlmLink& l : m_scenario.GetLinks())
+    {
+        const auto& d = m_scenario.IsD2d(*m_scenario.FindServer(l.from),
+                                         *m_scenario.FindServer(l.to))
+                            ? m_setting.d2dDelaySeconds
+                            : m_setting.wanDelaySeconds;
+        if (d)
+        {
+            l.delaySeconds = *d;
+        }
+    }
+    if (!m_setting.user.empty() && !m_scenario.FindServer(m_setting.user))
+    {
+        throw LlmInputError("command line",
+                            "--user",
+                            "expected the name of a scenario server, got \"" + m_setting.user +
+                                "\"");
+    }
+}
+
+void
+LlmSimulation::SetNodes(const NodeContainer& servers, Ptr<Node> client)
+{
+    if (m_setting.ShapesTopology())
+    {
+        throw LlmInputError("LlmSimulation",
+                            "SetNodes",
+                            "the setting shapes links (mtu, ideal, loss, queue, delays, d2d, "
+                            "all-links or user), which your own nodes already have: build them "
+                            "into your topology instead");
+    }
+    m_servers = servers;
+    m_client = client;
+}
+
+void
+LlmSimulation::SetOutputs(const LlmSimulationOutputs& outputs)
+{
+    m_outputs = outputs;
+}
+
+void
+LlmSimulation::SetRngRun(uint64_t run)
+{
+    m_hasRngRun = true;
+    m_rngRun = run;
+}
+
+void
+LlmSimulation::SetInstalledCallback(std::function<void(LlmPlacementHelper&)> f)
+{
+    m_installed = std::move(f);
+}
+
+const LlmScenario&
+LlmSimulation::GetScenario() const
+{
+    return m_scenario;
+}
+
+LlmSimulationResult
+LlmSimulation::Run()
+{
+    CheckWritable(m_outputs.asciiFile, "ASCII trace");
+    CheckWritable(m_outputs.flowMonitorXml, "FlowMonitor XML");
+    CheckWritable(m_outputs.netAnimXml, "NetAnim XML");
+    CheckWritable(m_outputs.tokenCsv, "token CSV");
+    CheckWritable(m_outputs.placementCsv, "placement CSV");
+    CheckWritable(m_outputs.pcapPrefix.empty() ? "" : m_outputs.pcapPrefix + "-probe.pcap",
+                  "pcap files");
+    if (m_hasRngRun)
+    {
+        RngSeedManager::SetRun(m_rngRun);
+    }
+    SimulatorGuard guard;
+    const LlmTransportSetting& t = m_setting;
+    const LlmScenario& s = m_scenario;
+
+    LlmPlacementHelper placement(s);
+    placement.SetPlan(m_plan);
+    NodeContainer servers = m_servers;
+    Ptr<Node> client = m_client;
+    if (servers.GetN() == 0)
+    {
+        EdgeTopologyHelper topology(s);
+        topology.SetMtu(static_cast<uint16_t>(t.mtu));
+        topology.SetQueueSize(t.queueSize);
+        topology.SetUsePropagationDelay(!t.ideal);
+        if (!t.allLinks)
+        {
+            topology.SetPlanLinksOnly(m_plan);
+        }
+        if (t.d2d != "p2p")
+        {
+            topology.SetD2dWifi(t.d2d == "wifi-ac" ? "80211ac" : "80211ax");
+        }
+        if (!t.user.empty())
+        {
+            topology.SetUserNode(t.user, 1e9, MilliSeconds(1));
+        }
+        if (t.lossRate > 0)
+        {
+            Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
+            em->SetAttribute("ErrorRate", DoubleValue(t.lossRate));
+            em->SetAttribute("ErrorUnit", StringValue("ERROR_UNIT_PACKET"));
+            topology.SetDeviceAttribute("ReceiveErrorModel", PointerValue(em));
+        }
+        servers = topology.Install();
+        client = topology.GetUser();
+    }
+    // The transport on the objects of this run only (Config::SetDefault would outlive it).
+    if (!t.congestionControl.empty())
+    {
+        const TypeIdValue cc(TypeId::LookupByName("ns3::" + t.congestionControl));
+        for (auto it = NodeList::Begin(); it != NodeList::End(); ++it)
+        {
+            if (Ptr<TcpL4Protocol> tcp = (*it)->GetObject<TcpL4Protocol>())
+            {
+                tcp->SetAttribute("SocketType", cc);
+            }
+        }
+    }
+    placement.SetMessengerAttribute("Transport", StringValue(t.transport == "udp" ? "Udp" : "Tcp"));
+    placement.SetMessengerAttribute("TcpSegmentSize", UintegerValue(t.mtu - 52));
+    placement.SetMessengerAttribute("UdpPayloadSize", UintegerValue(t.mtu - 54));
+    placement.SetMessengerAttribute("TcpBufferSize", UintegerValue(t.socketBuffer));
+    placement.SetClientAttribute("Requests", UintegerValue(t.requests));
+    if (t.transport == "udp")
+    {
+        // A token whose result never comes (its last datagram lost) is failed after 10 T.
+        placement.SetClientAttribute(
+            "TokenTimeout",
+            TimeValue(Seconds(10 * t.requests * m_plan.objective / s.GetWorkload().tokens + 1)));
+    }
+    placement.Install(servers, client);
+    placement.AssignStreams(1);
+    LlmRunRecorder recorder;
+    recorder.Connect(placement);
+    FlowMonitorHelper flowHelper;
+    Ptr<FlowMonitor> monitor = flowHelper.InstallAll();
+
+    // Drops where they happen: corrupted on receive (loss), queue disc or device queue full,
+    // Wi-Fi retry limit (FlowMonitor calls a packet lost only 10 s after it was sent).
+    LlmSimulationResult r;
+    const auto count = [](uint64_t* n) { return MakeBoundCallback(&CountDrop, n); };
+    for (const char* device : {"PointToPointNetDevice", "CsmaNetDevice"})
+    {
+        const std::string path = std::string("/NodeList/*/DeviceList/*/$ns3::") + device;
+        Config::ConnectWithoutContextFailSafe(path + "/PhyRxDrop", count(&r.dropsCorrupted));
+        Config::ConnectWithoutContextFailSafe(path + "/MacTxDrop", count(&r.dropsQueue));
+    }
+    Config::ConnectWithoutContextFailSafe("/NodeList/*/DeviceList/*/$ns3::WifiNetDevice/Mac/"
+                                          "MacTxDrop",
+                                          count(&r.dropsWifi));
+    Config::ConnectWithoutContextFailSafe(
+        "/NodeList/*/$ns3::TrafficControlLayer/RootQueueDiscList/*/Drop",
+        MakeBoundCallback(&CountDiscDrop, &r.dropsQueue));
+
+    if (!m_outputs.pcapPrefix.empty())
+    {
+        PointToPointHelper().EnablePcapAll(m_outputs.pcapPrefix);
+        CsmaHelper().EnablePcapAll(m_outputs.pcapPrefix);
+        YansWifiPhyHelper().EnablePcapAll(m_outputs.pcapPrefix);
+    }
+    if (!m_outputs.asciiFile.empty())
+    {
+        AsciiTraceHelper ascii;
+        Ptr<OutputStreamWrapper> stream = ascii.CreateFileStream(m_outputs.asciiFile);
+        PointToPointHelper().EnableAsciiAll(stream);
+        CsmaHelper().EnableAsciiAll(stream);
+        YansWifiPhyHelper().EnableAsciiAll(stream);
+    }
+    std::unique_ptr<AnimationInterface> anim;
+    if (!m_outputs.netAnimXml.empty())
+    {
+        anim = std::make_unique<AnimationInterface>(m_outputs.netAnimXml);
+        // The cloud on top, edge servers on a circle below it, a user node beneath its
+        // server; nodes that already stand somewhere (Wi-Fi) keep their place.
+        const std::size_t n = s.GetServers().size();
+        for (std::size_t i = 0; i < n; ++i)
+        {
+            Ptr<Node> node = servers.Get(i);
+            anim->UpdateNodeDescription(node, s.GetServers()[i].name);
+            if (node->GetObject<MobilityModel>())
+            {
+                continue;
+            }
+            const bool cloud = s.GetServers()[i].role == LlmServer::Role::CLOUD;
+            const double a = 2 * M_PI * i / n;
+            AnimationInterface::SetConstantPosition(node,
+                                                    cloud ? 50 : 50 + 40 * std::cos(a),
+                                                    cloud ? 0 : 60 + 30 * std::sin(a));
+        }
+        if (client && !client->GetObject<MobilityModel>())
+        {
+            anim->UpdateNodeDescription(client, "user");
+            AnimationInterface::SetConstantPosition(client, 50, 100);
+        }
+    }
+    if (m_installed)
+    {
+        m_installed(placement);
+    }
+
+    const auto wallStart = std::chrono::steady_clock::now();
+    const Time limit = Seconds(1000 * (m_plan.objective + 1) * t.requests);
+    Simulator::Stop(limit); // safety net only: the recorder stops at the last token
+    Simulator::Run();
+    r.wallSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+    r.events = Simulator::GetEventCount();
+
+    const LlmCostModel& model = placement.GetCostModel();
+    Ptr<EdgeLlmClientApplication> c = placement.GetClient();
+    r.setting = t.name;
+    r.transport = t.transport;
+    r.requests = t.requests;
+    r.analyticSeconds = m_plan.objective;
+    r.simulatedSeconds = c->GetCompletionTime().GetSeconds();
+    r.simulatedComputeSeconds = recorder.GetComputeSeconds();
+    r.simulatedTransferSeconds = recorder.GetTransferSeconds();
+    r.tokensRequested = static_cast<uint64_t>(t.requests) * s.GetWorkload().tokens;
+    r.tokensStarted = c->GetTokensStarted();
+    r.tokensCompleted = c->GetTokensCompleted();
+    r.tokensFailed = c->GetTokensFailed();
+    r.tokensUnfinished = r.tokensRequested - r.tokensCompleted - r.tokensFailed;
+    r.stoppedBySafetyLimit = r.tokensUnfinished > 0 && Simulator::Now() >= limit;
+    const auto& layers = recorder.GetLayers();
+    for (std::size_t l = 0; l < m_plan.placement.size(); ++l)
+    {
+        const auto& a = m_plan.placement[l];
+        LlmSimulationResult::Layer layer;
+        layer.layer = s.GetModel().GetLayer(l).name;
+        layer.server = s.GetServers()[a.server].name;
+        layer.bits = a.bits;
+        const double cp = model.ComputeDelay(l, a.server, a.bits);
+        r.computeBoundSeconds += cp;
+        layer.computeModelSeconds = cp * t.requests;
+        layer.computeSimSeconds = layers[l].computeSeconds;
+        layer.transferModelSeconds =
+            l + 1 < m_plan.placement.size()
+                ? model.TransferDelay(l, a.server, m_plan.placement[l + 1].server, a.bits) *
+                      t.requests
+                : 0.0;
+        layer.transferSimSeconds = layers[l].transferSeconds;
+        r.layers.push_back(layer);
+    }
+    monitor->CheckForLostPackets();
+    double delaySum = 0;
+    const auto stats = monitor->GetFlowStats();
+    r.flows = stats.size();
+    for (const auto& [id, f] : stats)
+    {
+        r.bytesSent += f.txBytes;
+        r.packetsSent += f.txPackets;
+        r.packetsReceived += f.rxPackets;
+        r.packetsLost += f.lostPackets;
+        delaySum += f.delaySum.GetSeconds();
+    }
+    r.meanDelaySeconds = r.packetsReceived ? delaySum / r.packetsReceived : 0.0;
+
+    if (!m_outputs.flowMonitorXml.empty())
+    {
+        monitor->SerializeToXmlFile(m_outputs.flowMonitorXml, true, true);
+    }
+    WriteTokenCsv(recorder);
+    WritePlacementCsv(r);
+    anim.reset(); // closes the NetAnim file before the simulator goes
+    return r;
+}
+
+void
+LlmSimulation::WriteTokenCsv(const LlmRunRecorder& recorder) const
+{
+    if (m_outputs.tokenCsv.empty())
+    {
+        return;
+    }
+    std::ofstream out(m_outputs.tokenCsv);
+    out << "request,token,status,start_s,end_s,latency_s";
+    const LlmProfile& model = m_scenario.GetModel();
+    for (std::size_t l = 0; l < model.GetNLayers(); ++l)
+    {
+        out << ",compute_s:" << model.GetLayer(l).name;
+    }
+    for (std::size_t l = 0; l < model.GetNLayers(); ++l)
+    {
+        out << ",transfer_s:" << model.GetLayer(l).name;
+    }
+    out << "\n";
+    char buf[64];
+    const auto number = [&buf](double v) {
+        std::snprintf(buf, sizeof(buf), "%.9f", v);
+        return std::string(buf);
+    };
+    for (const LlmRunRecorder::Token& t : recorder.GetTokens())
+    {
+        const bool ended = t.endSeconds >= 0;
+        out << t.request << "," << t.token << ","
+            << (t.completed ? "completed" : t.failed ? "failed" : "unfinished") << ","
+            << number(t.startSeconds) << "," << (ended ? number(t.endSeconds) : "") << ","
+            << (ended ? number(t.endSeconds - t.startSeconds) : "");
+        for (double v : t.computeSeconds)
+        {
+            out << "," << number(v);
+        }
+        for (double v : t.transferSeconds)
+        {
+            out << "," << number(v);
+        }
+        out << "\n";
+    }
+    if (!out)
+    {
+        throw LlmInputError(m_outputs.tokenCsv, "", "cannot write the token CSV");
+    }
+}
+
+void
+LlmSimulation::WritePlacementCsv(const LlmSimulationResult& r) const
+{
+    if (m_outputs.placementCsv.empty())
+    {
+        return;
+    }
+    std::ofstream out(m_outputs.placementCsv);
+    out << "layer,server,bits,compute_model_s,compute_sim_s,transfer_model_s,transfer_sim_s\n";
+    for (const LlmSimulationResult::Layer& l : r.layers)
+    {
+        char buf[256];
+        std::snprintf(buf,
+                      sizeof(buf),
+                      "%.9f,%.9f,%.9f,%.9f",
+                      l.computeModelSeconds,
+                      l.computeSimSeconds,
+                      l.transferModelSeconds,
+                      l.transferSimSeconds);
+        out << l.layer << "," << l.server << "," << l.bits << "," << buf << "\n";
+    }
+    if (!out)
+    {
+        throw LlmInputError(m_outputs.placementCsv, "", "cannot write the placement CSV");
+    }
+}
+
+} // namespace ns3

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+#ifndef LLM_SIMULATION_H
+#define LLM_SIMULATION_H
+
+#include "llm-placement-helper.h"
+#include "llm-run-recorder.h"
+#include "llm-transport-setting.h"
+
+#include "ns3/node-container.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * @ingroup edge-llm
+ * @brief Files a run writes, each optional (empty: not written).
+ */
+struct LlmSimulationOutputs
+{
+    std::string pcapPrefix;     //!< pcap per device, ns-3's EnablePcapAll naming (prefix-N-D.pcap)
+    std::string asciiFile;      //!< ASCII trace of every device (EnableAsciiAll)
+    std::string flowMonitorXml; //!< FlowMonitor::SerializeToXmlFile
+    std::string netAnimXml;     //!< NetAnim AnimationInterface trace, servers named
+    std::string tokenCsv;       //!< One row per token: times and per-layer compute/transfer
+    std::string placementCsv;   //!< The placement table: layer, server, bits, analytic costs
+};
+
+/**
+ * @ingroup edge-llm
+ * @brief The outcome of one simulated run.
+ */
+struct LlmSimulationResult
+{
+    /// One layer: the analytic cost beside the simulated one (summed over tokens and requests).
+    struct Layer
+    {
+        std::string layer;              //!< Layer name
+        std::string server;             //!< Server name
+        uint32_t bits{0};               //!< b_l
+        double computeModelSeconds{0};  //!< cp (eq. 3) × requests
+        double computeSimSeconds{0};    //!< Simulated compute
+        double transferModelSeconds{0}; //!< cm (eq. 4) × requests (0 for the last layer)
+        double transferSimSeconds{0};   //!< Simulated transfer of its output
+    };
+
+    double analyticSeconds{0};     //!< T of the plan (eq. 1), one request
+    double computeBoundSeconds{0}; //!< Σ cp of the plan, one request: the transfer-free floor
+    double simulatedSeconds{0};    //!< Completion of every request (0 if one is unfinished)
+    double simulatedComputeSeconds{0};  //!< Σ of simulated layer compute
+    double simulatedTransferSeconds{0}; //!< Σ of simulated layer transfers
+    std::vector<Layer> layers;          //!< Per layer
+    std::string setting;                //!< Transport setting name
+    std::string transport;              //!< tcp or udp
+    uint32_t requests{1};               //!< Requests
+    uint64_t tokensRequested{0};        //!< requests × n
+    uint64_t tokensStarted{0};          //!< Tokens whose input was sent
+    uint64_t tokensCompleted{0};        //!< Tokens whose result arrived
+    uint64_t tokensFailed{0};           //!< Tokens given up (lost message, timeout)
+    uint64_t tokensUnfinished{0};       //!< requested − completed − failed when the run ended
+    uint64_t bytesSent{0};              //!< IP bytes sent (FlowMonitor)
+    uint64_t packetsSent{0};            //!< Packets sent (FlowMonitor)
+    uint64_t packetsReceived{0};        //!< Packets received (FlowMonitor)
+    uint64_t packetsLost{0};            //!< Packets FlowMonitor calls lost (10 s without news)
+    uint64_t flows{0};                  //!< FlowMonitor flows
+    double meanDelaySeconds{0};         //!< Mean one-way packet delay (FlowMonitor)
+    uint64_t dropsCorrupted{0};         //!< Packets a device's error model corrupted
+    uint64_t dropsQueue{0};             //!< Packets a full queue disc or device queue dropped
+    uint64_t dropsWifi{0};              //!< Wi-Fi frames dropped at the retry limit
+    uint64_t events{0};                 //!< Simulator events executed
+    double wallSeconds{0};              //!< Wall time of Simulator::Run
+    bool stoppedBySafetyLimit{false};   //!< The run hit its simulated-time safety limit
+
+    /// @return dropsCorrupted + dropsQueue + dropsWifi
+    uint64_t GetDrops() const;
+
+    /**
+     * @brief The result as a table for people: per layer the analytic compute (cp) and
+     *        transfer (cm) time beside the simulated ones, then T, the simulated completion,
+     *        tokens and FlowMonitor totals.
+     * @return the text
+     */
+    std::string ToText() const;
+
+    /**
+     * @brief The result as JSON (keys analytic_s, simulated_s, tokens_*, bytes_sent, layers,
+     *        flow_monitor, drops, ...).
+     * @return pretty-printed JSON text (an object, without the plan)
+     */
+    std::string ToJson() const;
+};
+
+/**
+ * @ingroup edge-llm
+ * @brief One simulated run: a plan of a scenario, carried in one transport setting, from
+ *        building the nodes to the result. Every edge-llm program, the sweep and the tests run
+ *        plans through it.
+ *
+ * Run() builds what the user did not give (the scenario's two-tier topology with
+ * EdgeTopologyHelper, shaped by the setting: MTU, queue, loss, delays, D2D medium, user node),
+ * installs the applications with LlmPlacementHelper, sets the transport on the objects it
+ * creates (messengers, sockets, each node's TcpL4Protocol: no Config::SetDefault, so nothing
+ * carries over to the next run in the same process), runs, collects the result, writes the
+ * requested output files and ends with Simulator::Destroy() and Names::Clear().
+ *
+ * @code
+ *   LlmSimulation run(scenario, plan, setting);
+ *   LlmSimulationOutputs outputs;
+ *   outputs.flowMonitorXml = "flows.xml";
+ *   run.SetOutputs(outputs);
+ *   LlmSimulationResult r = run.Run();
+ * @endcode
+ */
+class LlmSimulation
+{
+  public:
+    /**
+     * @brief A run of a plan.
+     * @param scenario the scenario
+     * @param plan a plan with a placement for it
+     * @param setting transport, links, request source
+     * @throws LlmInputError if the plan has no placement or the setting is invalid
+     */
+    LlmSimulation(const LlmScenario& scenario,
+                  const LlmPlan& plan,
+                  const LlmTransportSetting& setting = {});
+
+    /**
+     * @brief Use the user's own nodes instead of building the topology.
+     *
+     * The nodes must have the Internet stack, addresses and routes. Settings that shape links
+     * (mtu, ideal, loss, queue, delays, d2d, all-links, user) are then the user's to build and
+     * are refused here; transport, congestion control, socket buffer and requests apply.
+     * @param servers one node per scenario server, in order
+     * @param client the request source's node (null: the first layer's server)
+     */
+    void SetNodes(const NodeContainer& servers, Ptr<Node> client = nullptr);
+
+    /**
+     * @brief Files to write.
+     * @param outputs the files
+     */
+    void SetOutputs(const LlmSimulationOutputs& outputs);
+
+    /**
+     * @brief Set ns-3's run number (RngRun) before building (default: leave it as it is).
+     * @param run the run number
+     */
+    void SetRngRun(uint64_t run);
+
+    /**
+     * @brief A function called after installing, before the simulator runs (to connect your
+     *        own traces or add applications).
+     * @param f the function; it gets the placement helper
+     */
+    void SetInstalledCallback(std::function<void(LlmPlacementHelper&)> f);
+
+    /**
+     * @brief Build, install, run, collect, write the outputs, destroy the simulator.
+     * @return the result
+     * @throws LlmInputError if an output file cannot be written or the nodes do not fit
+     */
+    LlmSimulationResult Run();
+
+    /// @return the scenario the run simulates (with the setting's delays)
+    const LlmScenario& GetScenario() const;
+
+  private:
+    /// Write the output files that need the finished run.
+    void WriteTokenCsv(const LlmRunRecorder& recorder) const;
+    /// Write the placement table.
+    void WritePlacementCsv(const LlmSimulationResult& r) const;
+
+    LlmScenario m_scenario;        //!< Scenario, with the setting's delays applied
+    LlmPlan m_plan;                //!< The plan
+    LlmTransportSetting m_setting; //!< Transport setting
+    LlmSimulationOutputs m_outputs; //!< Files to write
+    NodeContainer m_servers;       //!< User's server nodes (empty: build the topology)
+    Ptr<Node> m_client;            //!< User's client node
+    bool m_hasRngRun{false};       //!< SetRngRun was called
+    uint64_t m_rngRun{1};          //!< RngRun
+    std::function<void(LlmPlacementHelper&)> m_installed; //!< Installed callback
+};
+
+} // namespace ns3
+
+#endif // LLM_SIMULATION_H
