@@ -25,16 +25,11 @@ using namespace ns3;
 int
 main(int argc, char* argv[])
 {
-    LlmScenarioOptions options;
-    LlmSolverOptions solverOptions;
-    std::string solverName = "ilp";
     std::string output;
     CommandLine cmd(__FILE__);
     cmd.Usage("Quantization ratio and objective T for delta = 1e-7 ... 1 (DILEMMA Table 1, "
               "Fig. 3), storage relaxed.");
-    options.AddToCommandLine(cmd);
-    cmd.AddValue("solver", "Placement solver (ilp, dp, greedy, ...)", solverName);
-    cmd.AddValue("time-limit", "Solver time limit per delta, s", solverOptions.timeLimitSeconds);
+    LlmProgramOptions options(cmd, LlmProgramOptions::SCENARIO | LlmProgramOptions::SOLVER);
     cmd.AddValue("output", "Also write the table as JSON to this file", output);
     cmd.Parse(argc, argv);
 
@@ -48,8 +43,10 @@ main(int argc, char* argv[])
                                                           {1.0, 12.50}};
     try
     {
-        const auto solver = LlmSolverFactory::Create(solverName, solverOptions);
-        LlmScenario scenario = options.Build();
+        options.Read();
+        const std::string solverName = options.GetSolver();
+        const auto solver = LlmSolverFactory::Create(solverName, options.GetSolverOptions());
+        LlmScenario scenario = options.BuildScenario();
         for (LlmServer& s : scenario.GetServers())
         {
             s.storageBytes.reset(); // the paper relaxes (2e) for this experiment

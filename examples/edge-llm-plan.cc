@@ -167,26 +167,13 @@ PrintPlan(const LlmCostModel& m, const LlmPlan& plan)
 int
 main(int argc, char* argv[])
 {
-    LlmScenarioOptions options;
-    LlmSolverOptions solverOptions;
-    std::string solverName = "ilp";
     std::string output;
     bool printScenario = false;
     bool describe = false;
     CommandLine cmd(__FILE__);
     cmd.Usage("Place the layers of an LLM on edge servers and choose their bit widths "
               "(DILEMMA), with GLPK or a baseline.");
-    options.AddToCommandLine(cmd);
-    cmd.AddValue("solver",
-                 "ilp (GLPK, exact), dp, exhaustive, greedy, cloud-only, uniform-bits, edgeshard",
-                 solverName);
-    cmd.AddValue("time-limit", "Solver time limit, s", solverOptions.timeLimitSeconds);
-    cmd.AddValue("gap",
-                 "Relative MIP gap at which the ILP may stop (0: proven optimal)",
-                 solverOptions.relativeGap);
-    cmd.AddValue("verbose",
-                 "0 quiet, 1 solver summary log, 2 GLPK progress",
-                 solverOptions.verbosity);
+    LlmProgramOptions options(cmd, LlmProgramOptions::SCENARIO | LlmProgramOptions::SOLVER);
     cmd.AddValue("output", "Write the plan as JSON to this file", output);
     cmd.AddValue("describe", "Print the problem layer by layer and exit (no solve)", describe);
     cmd.AddValue("print-scenario",
@@ -197,16 +184,8 @@ main(int argc, char* argv[])
 
     try
     {
-        if (!(solverOptions.timeLimitSeconds > 0))
-        {
-            throw LlmInputError("command line", "--time-limit", "expected a positive number");
-        }
-        if (!(solverOptions.relativeGap >= 0))
-        {
-            throw LlmInputError("command line", "--gap", "expected a non-negative number");
-        }
-        const auto solver = LlmSolverFactory::Create(solverName, solverOptions);
-        const LlmScenario scenario = options.Build();
+        options.Read();
+        const LlmScenario scenario = options.BuildScenario();
         if (printScenario)
         {
             std::cout << scenario.ToJson(true);
@@ -220,7 +199,7 @@ main(int argc, char* argv[])
             clouds += srv.role == LlmServer::Role::CLOUD ? 1 : 0;
         }
         const auto maxLayers = scenario.GetMaxLayersPerServer();
-        std::printf("Scenario: %s\n", options.GetSource().c_str());
+        std::printf("Scenario: %s\n", options.GetScenarioOptions().GetSource().c_str());
         std::printf("Model %s: %zu layers, %u-bit weights; n = %u tokens, batch beta = %u\n",
                     scenario.GetModel().GetName().c_str(),
                     scenario.GetModel().GetNLayers(),
@@ -247,7 +226,7 @@ main(int argc, char* argv[])
                         "(eq. 3).\n");
             return ok ? 0 : 2;
         }
-        const LlmPlan plan = solver->Solve(model);
+        const LlmPlan plan = options.MakePlan(model);
         PrintPlan(model, plan);
         if (!output.empty())
         {

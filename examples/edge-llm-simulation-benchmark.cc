@@ -39,38 +39,32 @@ WallSeconds()
 int
 main(int argc, char* argv[])
 {
-    LlmScenarioOptions options;
-    uint32_t mtu = 1500;
     CommandLine cmd(__FILE__);
     cmd.Usage("Wall time and events of an edge-llm simulation vs BulkSend moving the same bytes.");
-    options.AddToCommandLine(cmd);
-    cmd.AddValue("mtu", "Link MTU, bytes", mtu);
+    LlmProgramOptions options(cmd,
+                              LlmProgramOptions::SCENARIO | LlmProgramOptions::SOLVER |
+                                  LlmProgramOptions::TRANSPORT);
     cmd.Parse(argc, argv);
     try
     {
-        const LlmScenario scenario = options.Build();
+        options.Read();
+        const LlmScenario scenario = options.BuildScenario();
+        const uint32_t mtu = options.GetSetting().mtu;
 
-        // Run 1: edge-llm.
-        LlmPlacementHelper placement(scenario);
-        const LlmPlan plan = placement.Solve();
-        EdgeTopologyHelper topology(scenario);
-        topology.SetMtu(static_cast<uint16_t>(mtu));
-        placement.SetMessengerAttribute("TcpSegmentSize", UintegerValue(mtu - 52));
-        placement.Install(topology.Install());
-        LlmRunRecorder recorder;
-        recorder.Connect(placement);
-        double t0 = WallSeconds();
-        Simulator::Run();
-        const double oursWall = WallSeconds() - t0;
-        const uint64_t oursEvents = Simulator::GetEventCount();
-        const uint64_t oursTokens = placement.GetClient()->GetTokensCompleted();
-        const double oursSimulated = placement.GetClient()->GetCompletionTime().GetSeconds();
-        Simulator::Destroy();
+        // Run 1: edge-llm, on every link of the scenario (as BulkSend's run below).
+        const LlmPlan plan = options.MakePlan(LlmCostModel(scenario));
+        LlmTransportSetting setting = options.GetSetting();
+        setting.allLinks = true;
+        const LlmSimulationResult ours = LlmSimulation(scenario, plan, setting).Run();
+        const double oursWall = ours.wallSeconds;
+        const uint64_t oursEvents = ours.events;
+        const uint64_t oursTokens = ours.tokensCompleted;
+        const double oursSimulated = ours.simulatedSeconds;
 
         // Run 2: BulkSend, the same bytes on the same links.
-        EdgeTopologyHelper topology2(scenario);
-        topology2.SetMtu(static_cast<uint16_t>(mtu));
-        NodeContainer nodes = topology2.Install();
+        EdgeTopologyHelper topology(scenario);
+        topology.SetMtu(static_cast<uint16_t>(mtu));
+        NodeContainer nodes = topology.Install();
         Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(mtu - 52));
         const double beta = scenario.GetWorkload().batch;
         const uint32_t n = scenario.GetWorkload().tokens;
@@ -97,7 +91,7 @@ main(int argc, char* argv[])
             sink.Install(nodes.Get(b.server));
             ++port;
         }
-        t0 = WallSeconds();
+        const double t0 = WallSeconds();
         Simulator::Run();
         const double bulkWall = WallSeconds() - t0;
         const uint64_t bulkEvents = Simulator::GetEventCount();
@@ -107,7 +101,7 @@ main(int argc, char* argv[])
         getrusage(RUSAGE_SELF, &usage);
         std::printf("Scenario %s: %zu layers, n = %u, beta = %u, MTU %u; %.1f MB between "
                     "servers\n\n",
-                    options.GetSource().c_str(),
+                    options.GetScenarioOptions().GetSource().c_str(),
                     plan.placement.size(),
                     n,
                     scenario.GetWorkload().batch,

@@ -119,6 +119,7 @@ LlmProgramOptions::LlmProgramOptions(CommandLine& cmd, unsigned groups)
                      "Relative gap at which the ILP may stop, 0 <= gap < 1 (default 0: proven "
                      "optimal; every plan records its proven gap)",
                      m_gap);
+        cmd.AddValue("verbose", "Solver log: 0 quiet, 1 summary, 2 GLPK progress", m_verbose);
     }
     if (groups & PLAN)
     {
@@ -181,9 +182,7 @@ LlmProgramOptions::Read()
 {
     if (m_groups & SOLVER)
     {
-        const auto names = LlmSolverFactory::Names();
         LlmSolverFactory::Create(m_solver); // refuses an unknown name, listing the known ones
-        (void)names;
     }
     if (m_groups & SOLVERS)
     {
@@ -213,6 +212,11 @@ LlmProgramOptions::Read()
                                 "--gap",
                                 "expected a relative gap 0 <= gap < 1, got \"" + m_gap + "\"");
         }
+    }
+    if (!m_verbose.empty())
+    {
+        m_solverOptions.verbosity =
+            static_cast<int>(LlmTextParse::Integer(kSource, "--verbose", m_verbose, 0, 2));
     }
     if (m_groups & TRANSPORT)
     {

@@ -39,7 +39,7 @@ class LlmProgramOptions
     enum Group : unsigned
     {
         SCENARIO = 1,   //!< --scenario and its overrides
-        SOLVER = 2,     //!< --solver, --time-limit, --gap
+        SOLVER = 2,     //!< --solver, --time-limit, --gap, --verbose
         SOLVERS = 4,    //!< --solvers (a list), --time-limit, --gap
         PLAN = 8,       //!< --plan: simulate a given plan file
         TRANSPORT = 16, //!< the LlmTransportSetting keys, --name
@@ -101,6 +101,7 @@ class LlmProgramOptions
     std::vector<std::string> m_solvers;         //!< --solvers
     std::string m_timeLimit;                    //!< --time-limit, as given
     std::string m_gap;                          //!< --gap, as given
+    std::string m_verbose;                      //!< --verbose, as given
     LlmSolverOptions m_solverOptions;           //!< Solver options
     std::string m_plan;                         //!< --plan
     std::map<std::string, std::string> m_keys;  //!< Transport keys, as given

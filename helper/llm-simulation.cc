@@ -312,6 +312,9 @@ LlmSimulation::Run()
     {
         RngSeedManager::SetRun(m_rngRun);
     }
+    // NetAnim's interface must outlive Simulator::Destroy: its traces still fire while the
+    // nodes are disposed (sockets closing), so it is declared before the guard.
+    std::unique_ptr<AnimationInterface> anim;
     SimulatorGuard guard;
     const LlmTransportSetting& t = m_setting;
     const LlmScenario& s = m_scenario;
@@ -410,17 +413,15 @@ LlmSimulation::Run()
         CsmaHelper().EnableAsciiAll(stream);
         YansWifiPhyHelper().EnableAsciiAll(stream);
     }
-    std::unique_ptr<AnimationInterface> anim;
     if (!m_outputs.netAnimXml.empty())
     {
-        anim = std::make_unique<AnimationInterface>(m_outputs.netAnimXml);
         // The cloud on top, edge servers on a circle below it, a user node beneath its
-        // server; nodes that already stand somewhere (Wi-Fi) keep their place.
+        // server; nodes that already stand somewhere (Wi-Fi) keep their place. Positions
+        // first: the interface writes them when it starts.
         const std::size_t n = s.GetServers().size();
         for (std::size_t i = 0; i < n; ++i)
         {
             Ptr<Node> node = servers.Get(i);
-            anim->UpdateNodeDescription(node, s.GetServers()[i].name);
             if (node->GetObject<MobilityModel>())
             {
                 continue;
@@ -433,8 +434,16 @@ LlmSimulation::Run()
         }
         if (client && !client->GetObject<MobilityModel>())
         {
-            anim->UpdateNodeDescription(client, "user");
             AnimationInterface::SetConstantPosition(client, 50, 100);
+        }
+        anim = std::make_unique<AnimationInterface>(m_outputs.netAnimXml);
+        for (std::size_t i = 0; i < n; ++i)
+        {
+            anim->UpdateNodeDescription(servers.Get(i), s.GetServers()[i].name);
+        }
+        if (client)
+        {
+            anim->UpdateNodeDescription(client, "user");
         }
     }
     if (m_installed)
@@ -505,7 +514,6 @@ LlmSimulation::Run()
     }
     WriteTokenCsv(recorder);
     WritePlacementCsv(r);
-    anim.reset(); // closes the NetAnim file before the simulator goes
     return r;
 }
 

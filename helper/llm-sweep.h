@@ -3,8 +3,8 @@
 #ifndef LLM_SWEEP_H
 #define LLM_SWEEP_H
 
+#include "llm-simulation.h"
 #include "llm-transport-setting.h"
-
 #include "ns3/llm-placement-solver.h"
 #include "ns3/llm-scenario.h"
 
@@ -36,11 +36,44 @@ struct LlmSweepConfig
     LlmSolverOptions solverOptions;          //!< Solver options
     bool simulate{true};                     //!< Also run each plan in ns-3
     std::vector<LlmTransportSetting> settings{LlmTransportSetting{}}; //!< Simulated settings
+
+    /**
+     * @brief The kind a name stands for.
+     * @param name "omega" or "ccs"
+     * @return the kind
+     * @throws LlmInputError (naming --sweep) on another name
+     */
+    static Kind KindFromString(const std::string& name);
+
+    /**
+     * @brief The name of a kind, as file names and --sweep use it.
+     * @param kind the kind
+     * @return "omega" or "ccs"
+     */
+    static std::string KindToString(Kind kind);
+
+    /**
+     * @brief The default grid: 1e6 ... 1e10 bit/s in half decades (rounded to whole bit/s) for
+     *        Ω, 0.5, 1, 2, 4, 8 GHz for CCS.
+     * @param kind the swept quantity
+     * @return the grid values
+     */
+    static std::vector<double> DefaultGrid(Kind kind);
+
+    /**
+     * @brief The grid of --grid: comma-separated finite positive numbers, strictly.
+     * @param text the text (empty: the default grid)
+     * @param kind the swept quantity (for the default grid)
+     * @return the grid values
+     * @throws LlmInputError (naming --grid) on an empty item or a bad number
+     */
+    static std::vector<double> GridFromString(const std::string& text, Kind kind);
 };
 
 /**
  * @ingroup edge-llm
- * @brief One (grid value, run, solver) result of a sweep.
+ * @brief One (grid value, run, solver, setting) result of a sweep. LlmSweepReport reads and
+ *        writes it as CSV.
  */
 struct LlmSweepRow
 {
@@ -64,31 +97,14 @@ struct LlmSweepRow
 
 /**
  * @ingroup edge-llm
- * @brief Mean and 95 % confidence interval of one (grid value, solver).
- */
-struct LlmSweepSummary
-{
-    double gridValue{0};        //!< g
-    std::string solver;         //!< Solver
-    std::string setting;        //!< Transport setting
-    uint32_t runs{0};           //!< Runs with a plan
-    double objectiveMean{0};    //!< Mean analytic T, s
-    double objectiveCi95{0};    //!< Half-width of the 95 % Student-t interval, s
-    double simulatedMean{0};    //!< Mean simulated completion, s
-    double simulatedCi95{0};    //!< Half-width, s
-    double computeBoundMean{0}; //!< Mean Σ cp of the plans: the transfer-free floor, s
-    double ratioMean{0};        //!< Mean of simulated / analytic T, run by run
-    double ratioCi95{0};        //!< Half-width of its 95 % interval
-};
-
-/**
- * @ingroup edge-llm
- * @brief Runs a sweep's runs one by one (a process per run or per worker: ns-3 has one
- *        simulator per process), reads and writes its CSV files, summarizes and plots.
+ * @brief The runs of a sweep: run index i draws its scenario, solves it with every solver and
+ *        simulates each plan in every transport setting (LlmSimulation).
  *
  * Run index i covers grid value i / runs and run k = i % runs + 1; the draws come from an ns-3
  * UniformRandomVariable under RngRun = k, so every grid value sees the same random pattern
- * scaled (common random numbers) and a run repeats exactly.
+ * scaled (common random numbers) and a run repeats exactly. ns-3 has one simulator per process,
+ * so a program runs the indices one after the other, or one process per index
+ * (LlmProcessPool); LlmSweepReport merges, summarizes and plots their rows.
  */
 class LlmSweep
 {
@@ -97,11 +113,26 @@ class LlmSweep
      * @brief Build a sweep.
      * @param base the scenario whose Ω or CCS are redrawn
      * @param config the sweep settings
+     * @throws LlmInputError on an empty or non-positive grid, no run, an unknown solver, no
+     *         setting, an invalid setting or two settings of one name
      */
     LlmSweep(const LlmScenario& base, const LlmSweepConfig& config);
 
     /// @return grid.size() · runs
     std::size_t GetNRuns() const;
+
+    /// @return the settings
+    const LlmSweepConfig& GetConfig() const;
+
+    /**
+     * @brief Write output files (pcap, FlowMonitor XML, token CSV, ...) for one run index: the
+     *        simulation of the first solver's plan in the first setting.
+     * @param index the run index
+     * @param outputs the files
+     * @throws LlmInputError if the index is out of range, the sweep does not simulate or no
+     *         file is given
+     */
+    void SetOutputs(std::size_t index, const LlmSimulationOutputs& outputs);
 
     /**
      * @brief The scenario of run index i (its draw).
@@ -117,59 +148,11 @@ class LlmSweep
      */
     std::vector<LlmSweepRow> Run(std::size_t index) const;
 
-    /// @return the CSV header line of the run rows
-    static std::string CsvHeader();
-    /**
-     * @brief A row as a CSV line (without solve time, so that a run repeats byte for byte).
-     * @param row the row
-     * @return the line
-     */
-    static std::string ToCsv(const LlmSweepRow& row);
-    /**
-     * @brief Read run rows from CSV files.
-     * @param paths the files
-     * @return the rows, sorted by grid value, run, solver and setting
-     * @throws LlmInputError on a malformed file
-     */
-    static std::vector<LlmSweepRow> ReadCsv(const std::vector<std::string>& paths);
-
-    /**
-     * @brief Mean and Student-t 95 % interval per (grid value, solver, setting).
-     * @param rows run rows
-     * @return the summary, sorted by solver, setting, then grid value
-     */
-    static std::vector<LlmSweepSummary> Summarize(const std::vector<LlmSweepRow>& rows);
-
-    /**
-     * @brief Write summary.csv, summary.json and the gnuplot figures, rendered to PNG when
-     *        gnuplot is installed: <sweep>-objective (T vs the grid, one curve per solver),
-     *        <sweep>-simulated (simulated time per solver and setting, beside the analytic T
-     *        and the transfer-free compute floor) and <sweep>-ratio (simulated / analytic),
-     *        with 95 % error bars.
-     * @param dir output folder
-     * @param summary the summary
-     * @param kind swept quantity (axis label and log scale)
-     * @return a note for the user (e.g. "gnuplot not found")
-     */
-    static std::string WriteSummary(const std::string& dir,
-                                    const std::vector<LlmSweepSummary>& summary,
-                                    LlmSweepConfig::Kind kind);
-
   private:
-    /**
-     * @brief Simulate a plan in one setting, filling the row's simulated fields.
-     * @param s the run's scenario
-     * @param plan the plan
-     * @param setting the transport setting
-     * @param row the row to fill
-     */
-    void Simulate(const LlmScenario& s,
-                  const LlmPlan& plan,
-                  const LlmTransportSetting& setting,
-                  LlmSweepRow& row) const;
-
-    LlmScenario m_base;      //!< Base scenario
-    LlmSweepConfig m_config; //!< Settings
+    LlmScenario m_base;                      //!< Base scenario
+    LlmSweepConfig m_config;                 //!< Settings
+    std::optional<std::size_t> m_outputsRun; //!< Run index that writes m_outputs
+    LlmSimulationOutputs m_outputs;          //!< Files of that run
 };
 
 } // namespace ns3

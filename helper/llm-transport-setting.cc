@@ -246,7 +246,8 @@ LlmTransportSetting::Parse(const std::string& spec, const LlmTransportSetting& b
 void
 LlmTransportSetting::Validate(const std::string& where) const
 {
-    const std::string field = where.empty() ? std::string() : where + " ";
+    // Errors name the option (--mtu) or the variant's key (--variants jumbo mtu).
+    const std::string field = where.empty() ? std::string("--") : where + " ";
     if (d2d != "p2p" && mtu > 2296)
     {
         throw LlmInputError(kSource,

@@ -30,8 +30,10 @@ namespace
 std::map<std::pair<uint32_t, uint16_t>, LlmMessenger*>&
 LocalMessengers()
 {
-    static std::map<std::pair<uint32_t, uint16_t>, LlmMessenger*> registry;
-    return registry;
+    // Never destroyed: a messenger disposed after static destruction has begun (nodes a program
+    // never handed to Simulator::Destroy) must still find it.
+    static auto* registry = new std::map<std::pair<uint32_t, uint16_t>, LlmMessenger*>();
+    return *registry;
 }
 
 } // namespace
@@ -110,7 +112,9 @@ LlmMessenger::~LlmMessenger()
 void
 LlmMessenger::DoDispose()
 {
-    Stop();
+    // Teardown: drop the sockets without closing them. A FIN sent while the nodes are being
+    // disposed would cross half-disposed stacks and fire traces (NetAnim's) into them.
+    Release(false);
     m_node = nullptr;
     m_receive = ReceiveCallback();
     m_lost = LostCallback();
@@ -171,6 +175,12 @@ void
 LlmMessenger::Stop()
 {
     NS_LOG_FUNCTION(this);
+    Release(true);
+}
+
+void
+LlmMessenger::Release(bool close)
+{
     if (m_node && m_port != 0)
     {
         LocalMessengers().erase({m_node->GetId(), m_port});
@@ -181,23 +191,26 @@ LlmMessenger::Stop()
         r.timeout.Cancel();
     }
     m_reassembly.clear();
-    auto close = [](Ptr<Socket> s) {
+    auto release = [close](Ptr<Socket> s) {
         if (s)
         {
             s->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
             s->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
-            s->Close();
+            if (close)
+            {
+                s->Close();
+            }
         }
     };
-    close(m_listen);
-    close(m_udpSend);
+    release(m_listen);
+    release(m_udpSend);
     for (auto& s : m_accepted)
     {
-        close(s);
+        release(s);
     }
     for (auto& [to, peer] : m_peers)
     {
-        close(peer.socket);
+        release(peer.socket);
     }
     m_listen = nullptr;
     m_udpSend = nullptr;

@@ -109,6 +109,12 @@ class LlmMessenger : public Object
 
   private:
     /**
+     * @brief Forget the sockets, reassembly state and the registry entry.
+     * @param close close the sockets (a graceful stop) rather than just dropping them
+     *        (teardown)
+     */
+    void Release(bool close);
+    /**
      * @brief Apply TcpBufferSize to a TCP socket (nothing when it is 0).
      * @param socket the socket
      */

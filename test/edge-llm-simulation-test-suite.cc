@@ -8,7 +8,15 @@
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/ipv4-global-routing-helper.h"
 #include "ns3/packet.h"
+#include "ns3/pcap-file.h"
 #include "ns3/test.h"
+
+#include <algorithm>
+#include <boost/property_tree/ptree.hpp>
+#include <boost/property_tree/xml_parser.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 using namespace ns3;
 
@@ -72,7 +80,7 @@ struct RunResult
     uint64_t failed{0};        //!< Tokens failed
 };
 
-/// Solve, build the topology, simulate.
+/// Solve, then simulate through LlmSimulation (a 10000-packet queue so that only loss drops).
 RunResult
 Simulate(const LlmScenario& s,
          const std::string& transport,
@@ -80,45 +88,23 @@ Simulate(const LlmScenario& s,
          double errorRate = 0,
          uint32_t requests = 1)
 {
-    LlmPlacementHelper placement(s);
-    const LlmPlan& plan = placement.Solve();
-    EdgeTopologyHelper topology(s);
-    topology.SetUsePropagationDelay(useDelay);
-    topology.SetQueueSize("10000p");
-    if (errorRate > 0)
-    {
-        Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
-        em->SetAttribute("ErrorRate", DoubleValue(errorRate));
-        em->SetAttribute("ErrorUnit", StringValue("ERROR_UNIT_PACKET"));
-        em->AssignStreams(7);
-        topology.SetDeviceAttribute("ReceiveErrorModel", PointerValue(em));
-    }
-    NodeContainer nodes = topology.Install();
-    placement.SetMessengerAttribute("Transport", StringValue(transport == "udp" ? "Udp" : "Tcp"));
-    placement.SetMessengerAttribute("ReassemblyTimeout", TimeValue(MilliSeconds(200)));
-    placement.SetClientAttribute("Requests", UintegerValue(requests));
-    placement.SetClientAttribute("TokenTimeout", TimeValue(Seconds(transport == "udp" ? 5 : 0)));
-    placement.Install(nodes);
-    LlmRunRecorder recorder;
-    recorder.Connect(placement);
-    Simulator::Stop(Seconds(10000));
-    Simulator::Run();
+    const LlmPlan plan = LlmSolverFactory::Create("ilp")->Solve(LlmCostModel(s));
+    LlmTransportSetting setting;
+    setting.transport = transport;
+    setting.ideal = !useDelay;
+    setting.lossRate = errorRate;
+    setting.queueSize = "10000p";
+    setting.requests = requests;
+    const LlmSimulationResult sim = LlmSimulation(s, plan, setting).Run();
     RunResult r;
-    r.analytic = plan.objective;
-    for (std::size_t l = 0; l < plan.placement.size(); ++l)
-    {
-        r.analyticCompute += placement.GetCostModel().ComputeDelay(l,
-                                                                   plan.placement[l].server,
-                                                                   plan.placement[l].bits);
-    }
-    Ptr<EdgeLlmClientApplication> c = placement.GetClient();
-    r.simulated = c->GetCompletionTime().GetSeconds();
-    r.compute = recorder.GetComputeSeconds();
-    r.transfer = recorder.GetTransferSeconds();
-    r.started = c->GetTokensStarted();
-    r.completed = c->GetTokensCompleted();
-    r.failed = c->GetTokensFailed();
-    Simulator::Destroy();
+    r.analytic = sim.analyticSeconds;
+    r.analyticCompute = sim.computeBoundSeconds;
+    r.simulated = sim.simulatedSeconds;
+    r.compute = sim.simulatedComputeSeconds;
+    r.transfer = sim.simulatedTransferSeconds;
+    r.started = sim.tokensStarted;
+    r.completed = sim.tokensCompleted;
+    r.failed = sim.tokensFailed;
     return r;
 }
 
@@ -294,7 +280,7 @@ class LlmUdpLossTestCase : public TestCase
                               0.10,
                               "paced UDP near T");
         const RunResult lossy =
-            Simulate(MeshScenario(4, 5, 64 * 1024, 1e8, 0.0, 8), "udp", false, 0.001);
+            Simulate(MeshScenario(4, 5, 64 * 1024, 1e8, 0.0, 8), "udp", false, 0.01);
         NS_TEST_ASSERT_MSG_GT(lossy.failed, 0, "losses fail tokens");
         NS_TEST_ASSERT_MSG_EQ(lossy.completed + lossy.failed, lossy.started, "conserved");
         NS_TEST_ASSERT_MSG_EQ(lossy.started, 8, "every token was started");
@@ -342,21 +328,40 @@ class LlmUserTopologyTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(s.GetLinks().size(), 12, "a full mesh on one segment");
         NS_TEST_ASSERT_MSG_EQ_TOL(s.GetLinks()[0].bps, 1e8, 1, "the channel's DataRate");
 
-        LlmPlacementHelper placement(s);
-        placement.SetClientAttribute("Requests", UintegerValue(3));
-        ApplicationContainer apps = placement.Install(nodes);
-        NS_TEST_ASSERT_MSG_EQ(apps.GetN(), 4, "three servers and a client");
-        LlmRunRecorder recorder;
-        recorder.Connect(placement);
-        Simulator::Stop(Seconds(1000));
-        Simulator::Run();
-        Ptr<EdgeLlmClientApplication> c = placement.GetClient();
-        NS_TEST_ASSERT_MSG_EQ(c->GetTokensCompleted(), 12, "3 requests × 4 tokens");
-        NS_TEST_ASSERT_MSG_EQ(c->GetRequestsFinished(), 3, "all requests");
-        NS_TEST_ASSERT_MSG_GT(c->GetCompletionTime().GetSeconds(),
-                              placement.GetPlan().objective,
+        const LlmPlan plan = LlmSolverFactory::Create("ilp")->Solve(LlmCostModel(s));
+        LlmTransportSetting setting;
+        setting.requests = 3;
+        LlmSimulation simulation(s, plan, setting);
+        simulation.SetNodes(nodes);
+        uint32_t apps = 0;
+        simulation.SetInstalledCallback(
+            [&apps, &nodes](LlmPlacementHelper&) {
+                for (uint32_t i = 0; i < nodes.GetN(); ++i)
+                {
+                    apps += nodes.Get(i)->GetNApplications();
+                }
+            });
+        const LlmSimulationResult r = simulation.Run();
+        NS_TEST_ASSERT_MSG_EQ(apps, 4, "three servers and a client");
+        NS_TEST_ASSERT_MSG_EQ(r.tokensCompleted, 12, "3 requests × 4 tokens");
+        NS_TEST_ASSERT_MSG_EQ(r.tokensUnfinished, 0, "all requests");
+        NS_TEST_ASSERT_MSG_GT(r.simulatedSeconds,
+                              plan.objective,
                               "sharing the servers takes longer than one request");
-        Simulator::Destroy();
+
+        // Settings that shape links do not apply to the user's own nodes.
+        LlmTransportSetting jumbo;
+        jumbo.mtu = 9000;
+        bool refusedSetting = false;
+        try
+        {
+            LlmSimulation(s, plan, jumbo).SetNodes(nodes);
+        }
+        catch (const LlmInputError&)
+        {
+            refusedSetting = true;
+        }
+        NS_TEST_ASSERT_MSG_EQ(refusedSetting, true, "link settings refused with own nodes");
 
         // A topology with a node count that does not match the scenario is refused.
         bool refused = false;
@@ -420,6 +425,207 @@ class LlmEdgeCaseTestCase : public TestCase
 
 /**
  * @ingroup edge-llm-tests
+ * Runs in one process do not leak into each other: a default run gives the same result before
+ * and after a run with another transport, congestion control, socket buffer, loss and MTU.
+ */
+class LlmRunIsolationTestCase : public TestCase
+{
+  public:
+    LlmRunIsolationTestCase()
+        : TestCase("Two runs in one process: the second is the same as alone")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const LlmScenario s = MeshScenario(4, 5, 64 * 1024, 1e8, 0.001);
+        const LlmPlan plan = LlmSolverFactory::Create("ilp")->Solve(LlmCostModel(s));
+        LlmSimulation first(s, plan);
+        first.SetRngRun(1);
+        const LlmSimulationResult alone = first.Run();
+
+        LlmTransportSetting other;
+        other.congestionControl = "TcpCubic";
+        other.socketBuffer = 32768;
+        other.lossRate = 0.002;
+        other.mtu = 9000;
+        other.queueSize = "20p";
+        other.requests = 2;
+        LlmSimulation second(s, plan, other);
+        second.SetRngRun(2);
+        const LlmSimulationResult changed = second.Run();
+        NS_TEST_ASSERT_MSG_NE(changed.simulatedSeconds,
+                              alone.simulatedSeconds,
+                              "the other setting changes the run");
+
+        LlmSimulation third(s, plan);
+        third.SetRngRun(1);
+        const LlmSimulationResult again = third.Run();
+        NS_TEST_ASSERT_MSG_EQ(again.simulatedSeconds, alone.simulatedSeconds, "same time");
+        NS_TEST_ASSERT_MSG_EQ(again.bytesSent, alone.bytesSent, "same bytes");
+        NS_TEST_ASSERT_MSG_EQ(again.events, alone.events, "same events");
+        NS_TEST_ASSERT_MSG_EQ(again.packetsSent, alone.packetsSent, "same packets");
+        NS_TEST_ASSERT_MSG_EQ(again.tokensCompleted, 4, "all tokens");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * Every output file of a run is written and read back by its reader: FlowMonitor XML and
+ * NetAnim XML (an XML parser), pcap (ns-3's PcapFile), the ASCII trace, the token and
+ * placement CSV files.
+ */
+class LlmOutputsTestCase : public TestCase
+{
+  public:
+    LlmOutputsTestCase()
+        : TestCase("Output files: FlowMonitor XML, NetAnim, pcap, ASCII, token and placement CSV")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const std::string dir = CreateTempDirFilename("edge-llm-outputs");
+        std::filesystem::create_directories(dir);
+        LlmSimulationOutputs out;
+        out.pcapPrefix = dir + "/trace";
+        out.asciiFile = dir + "/trace.tr";
+        out.flowMonitorXml = dir + "/flows.xml";
+        out.netAnimXml = dir + "/anim.xml";
+        out.tokenCsv = dir + "/tokens.csv";
+        out.placementCsv = dir + "/placement.csv";
+        const LlmScenario s = MeshScenario(3, 4, 16 * 1024, 1e8, 0.001, 3);
+        const LlmPlan plan = LlmSolverFactory::Create("ilp")->Solve(LlmCostModel(s));
+        LlmSimulation simulation(s, plan);
+        simulation.SetOutputs(out);
+        const LlmSimulationResult r = simulation.Run();
+        NS_TEST_ASSERT_MSG_EQ(r.tokensCompleted, 3, "all tokens");
+
+        // FlowMonitor XML: one <Flow> per flow in FlowStats.
+        boost::property_tree::ptree flows;
+        boost::property_tree::read_xml(out.flowMonitorXml, flows);
+        std::size_t nFlows = 0;
+        for (const auto& [tag, node] : flows.get_child("FlowMonitor.FlowStats"))
+        {
+            nFlows += tag == "Flow" ? 1 : 0;
+        }
+        NS_TEST_ASSERT_MSG_EQ(nFlows, r.flows, "FlowMonitor XML holds every flow");
+
+        // NetAnim: an <anim> document naming the servers.
+        boost::property_tree::ptree anim;
+        boost::property_tree::read_xml(out.netAnimXml, anim);
+        std::size_t named = 0;
+        for (const auto& [tag, node] : anim.get_child("anim"))
+        {
+            if (tag == "nu" && node.get<std::string>("<xmlattr>.p", "") == "d")
+            {
+                named += node.get<std::string>("<xmlattr>.descr", "").rfind("s", 0) == 0 ? 1 : 0;
+            }
+        }
+        NS_TEST_ASSERT_MSG_EQ(named, s.GetServers().size(), "every server named in NetAnim");
+
+        // pcap: every file opens and the plan's devices carried packets.
+        uint64_t packets = 0;
+        std::size_t files = 0;
+        for (const auto& e : std::filesystem::directory_iterator(dir))
+        {
+            if (e.path().extension() != ".pcap")
+            {
+                continue;
+            }
+            ++files;
+            PcapFile pcap;
+            pcap.Open(e.path().string(), std::ios::in);
+            NS_TEST_ASSERT_MSG_EQ(pcap.Fail(), false, "pcap opens: " << e.path());
+            uint8_t data[65536];
+            uint32_t sec;
+            uint32_t usec;
+            uint32_t inclLen;
+            uint32_t origLen;
+            uint32_t readLen;
+            while (true)
+            {
+                pcap.Read(data, sizeof(data), sec, usec, inclLen, origLen, readLen);
+                if (pcap.Fail() || pcap.Eof())
+                {
+                    break;
+                }
+                ++packets;
+            }
+        }
+        NS_TEST_ASSERT_MSG_GT(files, 0, "pcap files written");
+        NS_TEST_ASSERT_MSG_GT(packets, 0, "pcap files hold packets");
+
+        // ASCII trace: ns-3's +, -, r, d lines.
+        std::ifstream ascii(out.asciiFile);
+        std::string line;
+        std::getline(ascii, line);
+        const bool traceLine = !line.empty() && std::string("+-rd").find(line[0]) != std::string::npos;
+        NS_TEST_ASSERT_MSG_EQ(traceLine, true, "ASCII trace line: " << line);
+
+        // Token CSV: a header with 6 + 2 L columns, one completed row per token.
+        std::ifstream tokens(out.tokenCsv);
+        std::getline(tokens, line);
+        NS_TEST_ASSERT_MSG_EQ(std::count(line.begin(), line.end(), ','),
+                              5 + 2 * 3,
+                              "token CSV header: " << line);
+        std::size_t rows = 0;
+        while (std::getline(tokens, line))
+        {
+            ++rows;
+            std::vector<std::string> f;
+            std::stringstream ss(line);
+            std::string cell;
+            while (std::getline(ss, cell, ','))
+            {
+                f.push_back(cell);
+            }
+            NS_TEST_ASSERT_MSG_EQ(f.size(), 6 + 2 * 3, "token CSV row: " << line);
+            NS_TEST_ASSERT_MSG_EQ(f[2], "completed", "status");
+            NS_TEST_ASSERT_MSG_GT(std::stod(f[4]), std::stod(f[3]), "end after start");
+            double compute = 0;
+            for (std::size_t l = 0; l < 3; ++l)
+            {
+                compute += std::stod(f[6 + l]);
+            }
+            NS_TEST_ASSERT_MSG_EQ_TOL(compute,
+                                      r.computeBoundSeconds / s.GetWorkload().tokens,
+                                      1e-6,
+                                      "a token's compute is the plan's per-token compute");
+        }
+        NS_TEST_ASSERT_MSG_EQ(rows, 3, "one row per token");
+
+        std::ifstream placement(out.placementCsv);
+        rows = 0;
+        while (std::getline(placement, line))
+        {
+            ++rows;
+        }
+        NS_TEST_ASSERT_MSG_EQ(rows, 1 + 3, "header and one row per layer");
+        std::filesystem::remove_all(dir);
+
+        // An output that cannot be written is refused before anything runs.
+        LlmSimulationOutputs bad;
+        bad.flowMonitorXml = dir + "/missing/folder/flows.xml";
+        LlmSimulation refused(s, plan);
+        refused.SetOutputs(bad);
+        bool threw = false;
+        try
+        {
+            refused.Run();
+        }
+        catch (const LlmInputError&)
+        {
+            threw = true;
+        }
+        NS_TEST_ASSERT_MSG_EQ(threw, true, "unwritable output refused");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
  * Header unit suite.
  */
 class LlmHeaderTestSuite : public TestSuite
@@ -448,6 +654,8 @@ class LlmSimulationTestSuite : public TestSuite
         AddTestCase(new LlmUdpLossTestCase());
         AddTestCase(new LlmUserTopologyTestCase());
         AddTestCase(new LlmEdgeCaseTestCase());
+        AddTestCase(new LlmRunIsolationTestCase());
+        AddTestCase(new LlmOutputsTestCase());
     }
 };
 

@@ -52,8 +52,12 @@ class LlmSweepTestCase : public TestCase
                                                    : std::vector<double>{1e9, 2e9, 4e9};
             c.runs = 2;
             c.solvers = {"ilp", "greedy"};
-            const LlmSweep sweep(SmallScenario(), c);
+            LlmSweep sweep(SmallScenario(), c);
             NS_TEST_ASSERT_MSG_EQ(sweep.GetNRuns(), 6, "3 grid values x 2 runs");
+            // --outputs-run: run index 4 writes its token CSV (first solver, first setting).
+            LlmSimulationOutputs outputs;
+            outputs.tokenCsv = dir + "/tokens-4.csv";
+            sweep.SetOutputs(4, outputs);
             std::vector<LlmSweepRow> rows;
             std::string csv;
             for (std::size_t i = 0; i < sweep.GetNRuns(); ++i)
@@ -61,7 +65,7 @@ class LlmSweepTestCase : public TestCase
                 for (const LlmSweepRow& r : sweep.Run(i))
                 {
                     rows.push_back(r);
-                    csv += LlmSweep::ToCsv(r) + "\n";
+                    csv += LlmSweepReport::ToCsv(r) + "\n";
                     NS_TEST_ASSERT_MSG_EQ(r.tokensCompleted, 4, "every token completes");
                     NS_TEST_ASSERT_MSG_GT_OR_EQ(r.simulated,
                                                 r.computeBound * (1 - 1e-9),
@@ -74,10 +78,14 @@ class LlmSweepTestCase : public TestCase
             {
                 for (const LlmSweepRow& r : sweep.Run(i))
                 {
-                    again += LlmSweep::ToCsv(r) + "\n";
+                    again += LlmSweepReport::ToCsv(r) + "\n";
                 }
             }
             NS_TEST_ASSERT_MSG_EQ(again, csv, "same seed, same CSV");
+            NS_TEST_ASSERT_MSG_EQ(std::filesystem::exists(outputs.tokenCsv),
+                                  true,
+                                  "the output files of the chosen run index");
+            std::filesystem::remove(outputs.tokenCsv);
 
             // T falls as the grid value grows, run by run (common random numbers).
             for (const LlmSweepRow& a : rows)
@@ -93,12 +101,46 @@ class LlmSweepTestCase : public TestCase
             }
             // Outputs exist and parse.
             const std::string part = dir + "/part.csv";
-            std::ofstream(part) << LlmSweep::CsvHeader() << "\n" << csv;
-            const auto read = LlmSweep::ReadCsv({part});
+            std::ofstream(part) << LlmSweepReport::CsvHeader() << "\n" << csv;
+            const auto read = LlmSweepReport::ReadCsv({part});
             NS_TEST_ASSERT_MSG_EQ(read.size(), rows.size(), "CSV read back");
-            const auto summary = LlmSweep::Summarize(read);
+            std::filesystem::remove(part);
+
+            // Part files, one per run index in any order, merge into the sorted runs.csv.
+            LlmSweepReport::ClearParts(dir);
+            for (std::size_t i = sweep.GetNRuns(); i-- > 0;)
+            {
+                std::vector<LlmSweepRow> part;
+                for (const LlmSweepRow& r : rows)
+                {
+                    if (r.gridValue == c.grid[i / c.runs] && r.run == i % c.runs + 1)
+                    {
+                        part.push_back(r);
+                    }
+                }
+                LlmSweepReport::WritePart(dir, i, part);
+            }
+            const auto merged = LlmSweepReport::Merge(dir);
+            std::string expected = LlmSweepReport::CsvHeader() + "\n";
+            for (const LlmSweepRow& r : read)
+            {
+                expected += LlmSweepReport::ToCsv(r) + "\n";
+            }
+            std::ifstream runsCsv(dir + "/runs.csv");
+            const std::string runsText((std::istreambuf_iterator<char>(runsCsv)),
+                                       std::istreambuf_iterator<char>());
+            NS_TEST_ASSERT_MSG_EQ(merged.size(), rows.size(), "merged rows");
+            NS_TEST_ASSERT_MSG_EQ(runsText, expected, "runs.csv: header, rows sorted");
+            std::ifstream timingCsv(dir + "/timing.csv");
+            std::size_t timingLines = 0;
+            for (std::string line; std::getline(timingCsv, line);)
+            {
+                ++timingLines;
+            }
+            NS_TEST_ASSERT_MSG_EQ(timingLines, rows.size() + 1, "timing.csv: header, a line a row");
+            const auto summary = LlmSweepReport::Summarize(read);
             NS_TEST_ASSERT_MSG_EQ(summary.size(), 6, "3 grid values x 2 solvers");
-            LlmSweep::WriteSummary(dir, summary, kind);
+            LlmSweepReport::WriteSummary(dir, summary, kind);
             const auto j = nlohmann::json::parse(std::ifstream(dir + "/summary.json"));
             NS_TEST_ASSERT_MSG_EQ(j.size(), 6, "summary.json rows");
             for (const char* key : {"grid_value",
@@ -238,6 +280,89 @@ class LlmTransportSettingTestCase : public TestCase
 
 /**
  * @ingroup edge-llm-tests
+ * The run list quotes every argument for the shell (a space and a quote survive a round trip
+ * through sh), and the process pool runs commands N at a time, reporting the failures.
+ */
+class LlmProcessPoolTestCase : public TestCase
+{
+  public:
+    LlmProcessPoolTestCase()
+        : TestCase("Process pool: run list quoting, N at a time, failures reported")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const std::string dir = CreateTempDirFilename("edge-llm-pool");
+        std::filesystem::create_directories(dir);
+
+        // Quoting: an argument with a space and a quote is one shell word, read back as it was.
+        const std::string tricky = "it's a \"b\" $HOME `x`";
+        NS_TEST_ASSERT_MSG_EQ(LlmProcessPool::Quote("a b'c"), "'a b'\\''c'", "quote escaping");
+        NS_TEST_ASSERT_MSG_EQ(LlmProcessPool::Quote(""), "''", "empty argument");
+        const std::string list = dir + "/runs.txt";
+        LlmProcessPool::WriteRunList(list, 2, [&](std::size_t i) {
+            return LlmProcessPool::Command{"printf",
+                                           "%s|",
+                                           tricky,
+                                           "--run-index=" + std::to_string(i)};
+        });
+        std::ifstream in(list);
+        std::vector<std::string> lines;
+        for (std::string line; std::getline(in, line);)
+        {
+            lines.push_back(line);
+        }
+        NS_TEST_ASSERT_MSG_EQ(lines.size(), 2, "one command per run index");
+        NS_TEST_ASSERT_MSG_EQ(lines[1],
+                              "'printf' '%s|' 'it'\\''s a \"b\" $HOME `x`' '--run-index=1'",
+                              "every argument single-quoted");
+        const std::string out = dir + "/out.txt";
+        NS_TEST_ASSERT_MSG_EQ(LlmProcessPool::Execute({"sh", "-c", lines[1] + " > '" + out + "'"}),
+                              0,
+                              "the shell runs the line");
+        std::ifstream printed(out);
+        std::string text;
+        std::getline(printed, text);
+        NS_TEST_ASSERT_MSG_EQ(text, tricky + "|--run-index=1|", "the arguments arrive unchanged");
+
+        // The pool: 6 tasks, 2 at a time; the odd ones fail, one program does not exist.
+        LlmProcessPool pool(2);
+        std::size_t reports = 0;
+        bool finished = false;
+        pool.SetProgressCallback(
+            [&](const LlmProcessPool::Progress& p) {
+                ++reports;
+                finished = p.finished && p.done == 6 && p.failed == 3;
+            },
+            std::chrono::milliseconds(1));
+        const auto failures = pool.Run(6, [](std::size_t i) {
+            if (i == 5)
+            {
+                return LlmProcessPool::Command{"edge-llm-no-such-program"};
+            }
+            return LlmProcessPool::Command{i % 2 ? "/bin/false" : "/bin/true"};
+        });
+        NS_TEST_ASSERT_MSG_EQ(failures.size(), 3, "three tasks fail");
+        NS_TEST_ASSERT_MSG_EQ(failures[0].index, 1, "by index");
+        NS_TEST_ASSERT_MSG_EQ(failures[1].index, 3, "by index");
+        NS_TEST_ASSERT_MSG_EQ(failures[0].exitCode, 1, "false exits with 1");
+        NS_TEST_ASSERT_MSG_EQ(failures[0].reason, "exit code 1", "reason");
+        NS_TEST_ASSERT_MSG_EQ(failures[2].index, 5, "the missing program");
+        NS_TEST_ASSERT_MSG_EQ(failures[2].exitCode, LlmProcessPool::NOT_FOUND, "not found");
+        NS_TEST_ASSERT_MSG_GT(reports, 1, "progress reported");
+        NS_TEST_ASSERT_MSG_EQ(finished, true, "the last report: all done, 3 failed");
+        NS_TEST_ASSERT_MSG_EQ(LlmProcessPool::Execute({"edge-llm-no-such-program"}),
+                              LlmProcessPool::NOT_FOUND,
+                              "gnuplot not found is told this way");
+        NS_TEST_ASSERT_MSG_EQ(LlmProcessPool::Execute({"sh", "-c", "exit 3"}), 3, "exit code");
+        std::filesystem::remove_all(dir);
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
  * The sweep suite.
  */
 class LlmSweepTestSuite : public TestSuite
@@ -248,6 +373,7 @@ class LlmSweepTestSuite : public TestSuite
     {
         AddTestCase(new LlmSweepTestCase());
         AddTestCase(new LlmTransportSettingTestCase());
+        AddTestCase(new LlmProcessPoolTestCase());
     }
 };
 
