@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
 #include "ns3/core-module.h"
+#include "ns3/csma-helper.h"
 #include "ns3/edge-llm-module.h"
 #include "ns3/internet-module.h"
 #include "ns3/network-module.h"
@@ -13,30 +14,21 @@ namespace
 {
 
 /**
- * The topology of edge-llm-first: nodes 0 and 1 on a 1 Gbit/s link, each on a 100 Mbit/s link
- * to node 2; addressed and routed.
+ * Three nodes on one 100 Mbit/s CSMA segment, addressed and routed.
  */
 NodeContainer
 WireThreeNodes()
 {
     NodeContainer nodes;
     nodes.Create(3);
-    PointToPointHelper p2p;
-    p2p.SetDeviceAttribute("DataRate", StringValue("1Gbps"));
-    p2p.SetChannelAttribute("Delay", StringValue("1ms"));
-    NetDeviceContainer d2d = p2p.Install(nodes.Get(0), nodes.Get(1));
-    p2p.SetDeviceAttribute("DataRate", StringValue("100Mbps"));
-    p2p.SetChannelAttribute("Delay", StringValue("20ms"));
-    NetDeviceContainer wan0 = p2p.Install(nodes.Get(0), nodes.Get(2));
-    NetDeviceContainer wan1 = p2p.Install(nodes.Get(1), nodes.Get(2));
+    CsmaHelper csma;
+    csma.SetChannelAttribute("DataRate", StringValue("100Mbps"));
+    csma.SetChannelAttribute("Delay", TimeValue(MicroSeconds(50)));
+    NetDeviceContainer devices = csma.Install(nodes);
     InternetStackHelper stack;
     stack.Install(nodes);
     Ipv4AddressHelper address("10.1.1.0", "255.255.255.0");
-    for (const NetDeviceContainer& link : {d2d, wan0, wan1})
-    {
-        address.Assign(link);
-        address.NewNetwork();
-    }
+    address.Assign(devices);
     Ipv4GlobalRoutingHelper::PopulateRoutingTables();
     return nodes;
 }
