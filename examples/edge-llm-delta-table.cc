@@ -30,7 +30,7 @@ main(int argc, char* argv[])
     cmd.Usage("Quantization ratio and objective T for delta = 1e-7 ... 1 (DILEMMA Table 1, "
               "Fig. 3), storage relaxed.");
     LlmProgramOptions options(cmd, LlmProgramOptions::SCENARIO | LlmProgramOptions::SOLVER);
-    cmd.AddValue("output", "Also write the table as JSON to this file", output);
+    EdgeLlmAddTextValue(cmd, "output", "Also write the table as JSON to this file", output);
     cmd.Parse(argc, argv);
 
     const std::vector<std::pair<double, double>> paper = {{1e-7, 37.50},

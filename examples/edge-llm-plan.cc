@@ -174,7 +174,7 @@ main(int argc, char* argv[])
     cmd.Usage("Place the layers of an LLM on edge servers and choose their bit widths "
               "(DILEMMA), with GLPK or a baseline.");
     LlmProgramOptions options(cmd, LlmProgramOptions::SCENARIO | LlmProgramOptions::SOLVER);
-    cmd.AddValue("output", "Write the plan as JSON to this file", output);
+    EdgeLlmAddTextValue(cmd, "output", "Write the plan as JSON to this file", output);
     cmd.AddValue("describe", "Print the problem layer by layer and exit (no solve)", describe);
     cmd.AddValue("print-scenario",
                  "Write the effective scenario (after overrides, model expanded) as JSON to "

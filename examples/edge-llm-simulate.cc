@@ -35,7 +35,7 @@ main(int argc, char* argv[])
                                   LlmProgramOptions::PLAN | LlmProgramOptions::TRANSPORT |
                                   LlmProgramOptions::OUTPUTS);
     std::string output;
-    cmd.AddValue("output", "Write the results (and the plan) as JSON to this file", output);
+    EdgeLlmAddTextValue(cmd, "output", "Write the results (and the plan) as JSON to this file", output);
     cmd.Parse(argc, argv);
 
     try

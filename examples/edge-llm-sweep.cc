@@ -46,18 +46,18 @@ main(int argc, char* argv[])
     bool writeRunList = false;
     bool merge = false;
     bool quiet = false;
-    cmd.AddValue("sweep", "omega (min link speed) or ccs (min CPU clock)", kind);
-    cmd.AddValue("grid",
+    EdgeLlmAddTextValue(cmd, "sweep", "omega (min link speed) or ccs (min CPU clock)", kind);
+    EdgeLlmAddTextValue(cmd, "grid",
                  "Comma-separated grid values, bit/s or Hz (default: 1e6 ... 1e10 in half "
                  "decades for omega, 0.5e9 ... 8e9 for ccs)",
                  grid);
-    cmd.AddValue("runs", "Monte Carlo runs per grid value, 1 ... 1e6 (run k: RngRun = k)", runs);
+    EdgeLlmAddTextValue(cmd, "runs", "Monte Carlo runs per grid value, 1 ... 1e6 (run k: RngRun = k)", runs);
     cmd.AddValue("no-simulation", "Solve only (no ns-3 run)", noSimulation);
-    cmd.AddValue("output-dir", "Folder for the results", outputDir);
-    cmd.AddValue("jobs", "Processes at a time, 1 ... 1024 (default: the cores)", jobs);
-    cmd.AddValue("run-index", "Run only this run index, into part-run-<k>.csv", runIndex);
-    cmd.AddValue("save-scenario", "With --run-index: save the run's drawn scenario", saveScenario);
-    cmd.AddValue("outputs-run",
+    EdgeLlmAddTextValue(cmd, "output-dir", "Folder for the results", outputDir);
+    EdgeLlmAddTextValue(cmd, "jobs", "Processes at a time, 1 ... 1024 (default: the cores)", jobs);
+    EdgeLlmAddTextValue(cmd, "run-index", "Run only this run index, into part-run-<k>.csv", runIndex);
+    EdgeLlmAddTextValue(cmd, "save-scenario", "With --run-index: save the run's drawn scenario", saveScenario);
+    EdgeLlmAddTextValue(cmd, "outputs-run",
                  "Write --pcap, --flowmon-xml, ... of this run index (first solver and setting)",
                  outputsRun);
     cmd.AddValue("write-run-list", "Write runs.txt, a command per run index", writeRunList);

@@ -3,6 +3,7 @@
 #include "llm-program-options.h"
 
 #include "ns3/command-line.h"
+#include "ns3/edge-llm-compat.h"
 #include "ns3/llm-input-error.h"
 #include "ns3/llm-plan-reader.h"
 #include "ns3/llm-solver-factory.h"
@@ -103,27 +104,27 @@ LlmProgramOptions::LlmProgramOptions(CommandLine& cmd, unsigned groups)
     }
     if (groups & SOLVER)
     {
-        cmd.AddValue("solver",
+        EdgeLlmAddTextValue(cmd, "solver",
                      "Placement solver: ilp (exact, GLPK), dp, exhaustive, greedy, cloud-only, "
                      "uniform-bits, edgeshard",
                      m_solver);
     }
     if (groups & SOLVERS)
     {
-        cmd.AddValue("solvers", "Comma-separated solvers compared in every run", m_solversText);
+        EdgeLlmAddTextValue(cmd, "solvers", "Comma-separated solvers compared in every run", m_solversText);
     }
     if (groups & (SOLVER | SOLVERS))
     {
-        cmd.AddValue("time-limit", "Solver time limit, s (default 60)", m_timeLimit);
-        cmd.AddValue("gap",
+        EdgeLlmAddTextValue(cmd, "time-limit", "Solver time limit, s (default 60)", m_timeLimit);
+        EdgeLlmAddTextValue(cmd, "gap",
                      "Relative gap at which the ILP may stop, 0 <= gap < 1 (default 0: proven "
                      "optimal; every plan records its proven gap)",
                      m_gap);
-        cmd.AddValue("verbose", "Solver log: 0 quiet, 1 summary, 2 GLPK progress", m_verbose);
+        EdgeLlmAddTextValue(cmd, "verbose", "Solver log: 0 quiet, 1 summary, 2 GLPK progress", m_verbose);
     }
     if (groups & PLAN)
     {
-        cmd.AddValue("plan",
+        EdgeLlmAddTextValue(cmd, "plan",
                      "Simulate this plan file (edge-llm-plan --output, or your own placement) "
                      "instead of solving",
                      m_plan);
@@ -143,10 +144,10 @@ LlmProgramOptions::LlmProgramOptions(CommandLine& cmd, unsigned groups)
             }
             else
             {
-                cmd.AddValue(k.name, k.help, m_keys[k.name]);
+                EdgeLlmAddTextValue(cmd, k.name, k.help, m_keys[k.name]);
             }
         }
-        cmd.AddValue("name", "Name of this transport setting (a sweep's curve label)", m_name);
+        EdgeLlmAddTextValue(cmd, "name", "Name of this transport setting (a sweep's curve label)", m_name);
         for (const Governed& g : GovernedDefaults())
         {
             m_initial[std::string(g.type) + "::" + g.attribute] = DefaultText(g);
@@ -154,7 +155,7 @@ LlmProgramOptions::LlmProgramOptions(CommandLine& cmd, unsigned groups)
     }
     if (groups & VARIANTS)
     {
-        cmd.AddValue("variants",
+        EdgeLlmAddTextValue(cmd, "variants",
                      "More transport settings, each its own curve: \"name:key=value,...;name2:"
                      "...\" with the keys of the options above (e.g. \"jumbo:mtu=9000;lossy:"
                      "loss=1e-4,cc=TcpCubic\")",
@@ -162,15 +163,15 @@ LlmProgramOptions::LlmProgramOptions(CommandLine& cmd, unsigned groups)
     }
     if (groups & OUTPUTS)
     {
-        cmd.AddValue("pcap", "Write a pcap per device: PREFIX-<node>-<device>.pcap", m_outputs.pcapPrefix);
-        cmd.AddValue("ascii", "Write an ASCII trace of every device to this file", m_outputs.asciiFile);
-        cmd.AddValue("flowmon-xml", "Write FlowMonitor's XML to this file", m_outputs.flowMonitorXml);
-        cmd.AddValue("netanim", "Write a NetAnim trace to this XML file", m_outputs.netAnimXml);
-        cmd.AddValue("token-csv",
+        EdgeLlmAddTextValue(cmd, "pcap", "Write a pcap per device: PREFIX-<node>-<device>.pcap", m_outputs.pcapPrefix);
+        EdgeLlmAddTextValue(cmd, "ascii", "Write an ASCII trace of every device to this file", m_outputs.asciiFile);
+        EdgeLlmAddTextValue(cmd, "flowmon-xml", "Write FlowMonitor's XML to this file", m_outputs.flowMonitorXml);
+        EdgeLlmAddTextValue(cmd, "netanim", "Write a NetAnim trace to this XML file", m_outputs.netAnimXml);
+        EdgeLlmAddTextValue(cmd, "token-csv",
                      "Write one row per token (times, per-layer compute and transfer) to this "
                      "CSV file",
                      m_outputs.tokenCsv);
-        cmd.AddValue("placement-csv",
+        EdgeLlmAddTextValue(cmd, "placement-csv",
                      "Write the placement table (analytic vs simulated per layer) to this CSV "
                      "file",
                      m_outputs.placementCsv);

@@ -13,9 +13,15 @@
  * - Test suites are declared with TestSuite::Type::UNIT (valid for 3.37's unscoped enum and
  *   3.42's scoped one) and test cases use the default duration, so tests need nothing here.
  * - From 3.41 EnumValue and MakeEnumAccessor are templates on the enum type.
+ * - From 3.38 a CommandLine callback takes `const std::string&` (before: `std::string`). Text
+ *   options go through such a callback (EdgeLlmAddTextValue): ns-3's std::string options stop
+ *   at the first space ("--output=plan x.json" would give "plan").
  */
 
+#include "ns3/command-line.h"
 #include "ns3/enum.h"
+
+#include <string>
 
 #ifndef EDGE_LLM_NS3_MINOR
 // Outside edge-llm's own CMake targets: ns-3 builds with version information install this.
@@ -63,6 +69,43 @@ EdgeLlmMakeEnumAccessor(A a)
     return MakeEnumAccessor(a);
 }
 #endif
+
+#if EDGE_LLM_NS3_MINOR >= 38
+/// The value type of a CommandLine callback.
+using EdgeLlmCommandLineText = const std::string&;
+#else
+/// The value type of a CommandLine callback (by value before ns-3.38).
+using EdgeLlmCommandLineText = std::string;
+#endif
+
+/**
+ * @brief Store a command-line value whole (the callback of EdgeLlmAddTextValue).
+ * @param target where to store it
+ * @param value the text after "="
+ * @return true
+ */
+inline bool
+EdgeLlmAssignText(std::string* target, EdgeLlmCommandLineText value)
+{
+    *target = value;
+    return true;
+}
+
+/**
+ * @brief Register a text option that keeps its whole value, spaces included, on any ns-3.
+ * @param cmd the command line
+ * @param name the option name (without --)
+ * @param help the help text
+ * @param target where the value goes; its current value is shown as the default
+ */
+inline void
+EdgeLlmAddTextValue(CommandLine& cmd,
+                    const std::string& name,
+                    const std::string& help,
+                    std::string& target)
+{
+    cmd.AddValue(name, help, MakeBoundCallback(&EdgeLlmAssignText, &target), target);
+}
 
 } // namespace ns3
 

@@ -2,6 +2,7 @@
 
 #include "llm-scenario-options.h"
 
+#include "edge-llm-compat.h"
 #include "llm-input-error.h"
 #include "ns3/command-line.h"
 
@@ -51,20 +52,20 @@ PositiveInteger(const std::string& option, const std::string& text)
 void
 LlmScenarioOptions::AddToCommandLine(CommandLine& cmd)
 {
-    cmd.AddValue("scenario",
+    EdgeLlmAddTextValue(cmd, "scenario",
                  "Scenario JSON file (default: the built-in OPT-350m scenario)",
                  m_scenario);
-    cmd.AddValue("model",
+    EdgeLlmAddTextValue(cmd, "model",
                  "Replace the model by a built-in profile (opt-125m, opt-350m, opt-1.3b, "
                  "opt-6.7b, llama-2-7b)",
                  m_model);
-    cmd.AddValue("delta", "Override the weight-error budget delta (positive number)", m_delta);
-    cmd.AddValue("tokens", "Override n, the number of generated tokens", m_tokens);
-    cmd.AddValue("batch", "Override beta, the batch size (sequences)", m_batch);
-    cmd.AddValue("b-min", "Override b_min, the smallest bit width (bits)", m_bMin);
-    cmd.AddValue("b-max", "Override b_max, the largest bit width (bits)", m_bMax);
-    cmd.AddValue("b-step", "Override the step between bit widths (bits)", m_bStep);
-    cmd.AddValue("max-layers-per-server",
+    EdgeLlmAddTextValue(cmd, "delta", "Override the weight-error budget delta (positive number)", m_delta);
+    EdgeLlmAddTextValue(cmd, "tokens", "Override n, the number of generated tokens", m_tokens);
+    EdgeLlmAddTextValue(cmd, "batch", "Override beta, the batch size (sequences)", m_batch);
+    EdgeLlmAddTextValue(cmd, "b-min", "Override b_min, the smallest bit width (bits)", m_bMin);
+    EdgeLlmAddTextValue(cmd, "b-max", "Override b_max, the largest bit width (bits)", m_bMax);
+    EdgeLlmAddTextValue(cmd, "b-step", "Override the step between bit widths (bits)", m_bStep);
+    EdgeLlmAddTextValue(cmd, "max-layers-per-server",
                  "Override constraint (2d): a positive integer or \"unlimited\"",
                  m_maxLayers);
 }
