@@ -19,6 +19,8 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 using namespace ns3;
 
@@ -71,6 +73,7 @@ main(int argc, char* argv[])
         nlohmann::ordered_json rows = nlohmann::ordered_json::array();
         int mismatches = 0;
         bool failed = false;
+        std::vector<std::string> reasons; // one line per delta without a plan
         for (const auto& [delta, paperRatio] : paper)
         {
             scenario.GetQuantization().delta = delta;
@@ -80,6 +83,12 @@ main(int argc, char* argv[])
                 plan.HasPlacement() && std::fabs(plan.quantizationRatio - paperRatio) < 0.005;
             mismatches += match ? 0 : 1;
             failed = failed || !plan.HasPlacement();
+            if (!plan.HasPlacement())
+            {
+                reasons.push_back("delta " + LlmTextParse::Format(delta) + ": no plan ("
+                                  + ToString(plan.status) + "): "
+                                  + (plan.message.empty() ? "no reason given" : plan.message));
+            }
             std::printf("%8g %12.2f %12.2f %6s %14.4f %10s %9.3f\n",
                         delta,
                         plan.quantizationRatio,
@@ -93,6 +102,7 @@ main(int argc, char* argv[])
                             {"paper_quantization_ratio", paperRatio},
                             {"objective_s", plan.objective},
                             {"status", ToString(plan.status)},
+                            {"message", plan.message},
                             {"solve_s", plan.stats.seconds}});
         }
         std::printf("\n%d of %zu rows match the paper's quantization ratio.\n",
@@ -109,9 +119,19 @@ main(int argc, char* argv[])
                 throw LlmInputError(output, "", "cannot write the table");
             }
         }
+        std::fflush(stdout);
+        for (const std::string& r : reasons)
+        {
+            std::cerr << "edge-llm-delta-table: " << r << std::endl;
+        }
         return failed ? 2 : 0;
     }
     catch (const LlmInputError& e)
+    {
+        std::cerr << "edge-llm-delta-table: " << e.what() << std::endl;
+        return 1;
+    }
+    catch (const std::exception& e)
     {
         std::cerr << "edge-llm-delta-table: " << e.what() << std::endl;
         return 1;

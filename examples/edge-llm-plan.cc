@@ -180,11 +180,10 @@ main(int argc, char* argv[])
                  "Write the effective scenario (after overrides, model expanded) as JSON to "
                  "stdout and exit",
                  printScenario);
-    cmd.Parse(argc, argv);
 
     try
     {
-        options.Read();
+        options.Parse(argc, argv);
         const LlmScenario scenario = options.BuildScenario();
         if (printScenario)
         {

@@ -12,8 +12,8 @@
 // The servers of the scenario become nodes joined by point-to-point links (rates Ω_ij, delays
 // delay_s); each layer's server holds every token's activation for its compute time (eq. 3 per
 // token) and sends β·e·b/8 bytes to the next layer's server. The request source sits on the
-// first layer's node (or --user). Exit code 0; 1 on bad input; 2 without a plan; 3 if a token
-// was neither completed nor failed when the run stopped.
+// first layer's node (or --user). Exit code 0; 1 on bad input; 2 without a plan; 3 if tokens
+// were cut off (still running when the run stopped; counted as failed).
 
 #include "ns3/core-module.h"
 #include "ns3/edge-llm-module.h"
@@ -36,11 +36,10 @@ main(int argc, char* argv[])
                                   LlmProgramOptions::OUTPUTS);
     std::string output;
     EdgeLlmAddTextValue(cmd, "output", "Write the results (and the plan) as JSON to this file", output);
-    cmd.Parse(argc, argv);
 
     try
     {
-        options.Read();
+        options.Parse(argc, argv);
         const LlmScenario scenario = options.BuildScenario();
         const LlmCostModel model(scenario);
         const LlmPlan plan = options.MakePlan(model);
@@ -86,10 +85,12 @@ main(int argc, char* argv[])
         if (r.tokensUnfinished > 0)
         {
             std::cerr << "edge-llm-simulate: " << r.tokensUnfinished
-                      << " token(s) neither completed nor failed when the simulation stopped"
-                      << (r.stoppedBySafetyLimit ? " (at its safety limit of 1000 (T + 1 s))"
-                                                 : "")
-                      << std::endl;
+                      << " token(s) were still running when the simulation stopped"
+                      << (r.stoppedBySafetyLimit
+                              ? " at its safety limit of " + LlmTextParse::Format(r.safetyLimitSeconds) +
+                                    " s"
+                              : std::string())
+                      << "; they count as failed (cut-off)" << std::endl;
             return 3;
         }
         return 0;

@@ -44,10 +44,9 @@ main(int argc, char* argv[])
     LlmProgramOptions options(cmd,
                               LlmProgramOptions::SCENARIO | LlmProgramOptions::SOLVER |
                                   LlmProgramOptions::TRANSPORT);
-    cmd.Parse(argc, argv);
     try
     {
-        options.Read();
+        options.Parse(argc, argv);
         const LlmScenario scenario = options.BuildScenario();
         const uint32_t mtu = options.GetSetting().mtu;
 

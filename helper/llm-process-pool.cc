@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -29,6 +30,24 @@ namespace ns3
 
 namespace
 {
+
+/// The stop signal caught since CatchStopSignals() (0: none).
+volatile std::sig_atomic_t g_stopSignal = 0;
+
+/// The signals CatchStopSignals() catches.
+constexpr int kStopSignals[] = {SIGINT, SIGTERM};
+
+/// The actions CatchStopSignals() replaced, and whether it did.
+struct sigaction g_previous[2];
+/// Whether CatchStopSignals() installed its handler for kStopSignals[k].
+bool g_caught[2] = {false, false};
+
+/// Record a stop signal (async-signal-safe: one store).
+void
+OnStopSignal(int sig)
+{
+    g_stopSignal = sig;
+}
 
 /**
  * Start a command without waiting for it.
@@ -58,8 +77,21 @@ Spawn(const LlmProcessPool::Command& command, bool discardOutput, int& error)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
     }
+    // The child takes the default action of the stop signals, even where this process ignores
+    // them (a background job ignores SIGINT): a stop sent on to it ends it.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    for (int sig : kStopSignals)
+    {
+        sigaddset(&defaults, sig);
+    }
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
     pid_t pid = -1;
-    error = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), EDGE_LLM_ENVIRON);
+    error = posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), EDGE_LLM_ENVIRON);
+    posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     return error == 0 ? pid : -1;
 }
@@ -101,7 +133,17 @@ std::string
 LlmProcessPool::Progress::ToText(const std::string& what) const
 {
     char buf[256];
-    if (finished)
+    if (stopped)
+    {
+        std::snprintf(buf,
+                      sizeof(buf),
+                      "%zu / %zu %s done, stopped after %.0f s",
+                      done,
+                      total,
+                      what.c_str(),
+                      elapsedSeconds);
+    }
+    else if (finished)
     {
         std::snprintf(buf,
                       sizeof(buf),
@@ -182,12 +224,64 @@ LlmProcessPool::Run(std::size_t count, const CommandMaker& command) const
         p.failed = failures.size();
         p.elapsedSeconds = std::chrono::duration<double>(Clock::now() - start).count();
         p.finished = finished;
+        p.stopped = finished && g_stopSignal != 0;
         m_progress(p);
+    };
+    // Reap a finished child: a failure if it did not exit with 0.
+    auto reaped = [&](std::map<pid_t, std::size_t>::iterator it, pid_t r, int status) {
+        if (r < 0)
+        {
+            failures.push_back(
+                {it->second, NOT_STARTED, std::string("lost: ") + std::strerror(errno)});
+        }
+        else if (ExitCode(status) != 0)
+        {
+            failures.push_back({it->second, ExitCode(status), Reason(status)});
+        }
+        ++done;
+        return running.erase(it);
     };
     try
     {
         while (next < count || !running.empty())
         {
+            if (g_stopSignal != 0)
+            {
+                // Stopped: send the signal on, wait for every task (SIGKILL after the grace).
+                const int sig = g_stopSignal;
+                for (const auto& [pid, index] : running)
+                {
+                    kill(pid, sig);
+                }
+                const Clock::time_point deadline =
+                    Clock::now()
+                    + std::chrono::duration_cast<Clock::duration>(
+                        std::chrono::duration<double>(StopGraceSeconds()));
+                bool killed = false;
+                while (!running.empty())
+                {
+                    if (!killed && Clock::now() >= deadline)
+                    {
+                        for (const auto& [pid, index] : running)
+                        {
+                            kill(pid, SIGKILL);
+                        }
+                        killed = true;
+                    }
+                    for (auto it = running.begin(); it != running.end();)
+                    {
+                        int status = 0;
+                        const pid_t r = waitpid(it->first, &status, WNOHANG);
+                        it = (r == 0 || (r < 0 && errno == EINTR)) ? std::next(it)
+                                                                   : reaped(it, r, status);
+                    }
+                    if (!running.empty())
+                    {
+                        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                    }
+                }
+                break;
+            }
             // Fill the free slots; runs differ a lot in length, so a slot never waits for
             // another.
             while (running.size() < m_jobs && next < count)
@@ -208,7 +302,7 @@ LlmProcessPool::Run(std::size_t count, const CommandMaker& command) const
                 ++next;
             }
             // Reap our own children only (waitpid(-1) would take other children's status).
-            bool reaped = false;
+            bool any = false;
             for (auto it = running.begin(); it != running.end();)
             {
                 int status = 0;
@@ -218,18 +312,8 @@ LlmProcessPool::Run(std::size_t count, const CommandMaker& command) const
                     ++it;
                     continue;
                 }
-                if (r < 0)
-                {
-                    failures.push_back(
-                        {it->second, NOT_STARTED, std::string("lost: ") + std::strerror(errno)});
-                }
-                else if (ExitCode(status) != 0)
-                {
-                    failures.push_back({it->second, ExitCode(status), Reason(status)});
-                }
-                ++done;
-                it = running.erase(it);
-                reaped = true;
+                it = reaped(it, r, status);
+                any = true;
             }
             const Clock::time_point now = Clock::now();
             if (m_progress && now - lastReport >= m_interval)
@@ -237,7 +321,7 @@ LlmProcessPool::Run(std::size_t count, const CommandMaker& command) const
                 lastReport = now;
                 report(false);
             }
-            if (!reaped)
+            if (!any)
             {
                 std::this_thread::sleep_for(std::chrono::milliseconds(10));
             }
@@ -263,6 +347,53 @@ LlmProcessPool::Run(std::size_t count, const CommandMaker& command) const
         return a.index < b.index;
     });
     return failures;
+}
+
+void
+LlmProcessPool::CatchStopSignals()
+{
+    for (std::size_t k = 0; k < 2; ++k)
+    {
+        if (g_caught[k])
+        {
+            continue;
+        }
+        struct sigaction current;
+        sigaction(kStopSignals[k], nullptr, &current);
+        if (current.sa_handler == SIG_IGN)
+        {
+            continue; // ignored on purpose (nohup, a background job): leave it so
+        }
+        struct sigaction action;
+        std::memset(&action, 0, sizeof(action));
+        action.sa_handler = &OnStopSignal;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = 0; // no SA_RESTART: a blocking wait returns with EINTR
+        if (sigaction(kStopSignals[k], &action, &g_previous[k]) == 0)
+        {
+            g_caught[k] = true;
+        }
+    }
+}
+
+void
+LlmProcessPool::ReleaseStopSignals()
+{
+    for (std::size_t k = 0; k < 2; ++k)
+    {
+        if (g_caught[k])
+        {
+            sigaction(kStopSignals[k], &g_previous[k], nullptr);
+            g_caught[k] = false;
+        }
+    }
+    g_stopSignal = 0;
+}
+
+int
+LlmProcessPool::GetStopSignal()
+{
+    return g_stopSignal;
 }
 
 int

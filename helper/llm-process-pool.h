@@ -62,10 +62,12 @@ class LlmProcessPool
         std::size_t failed{0};    //!< Tasks failed so far
         double elapsedSeconds{0}; //!< Since Run() started
         bool finished{false};     //!< Every task has finished: the last report
+        bool stopped{false};      //!< Run() was stopped by a signal (with finished: the last)
 
         /**
          * @brief The progress for people: "3 / 8 runs done, 12 s elapsed, ETA 20 s" (and
-         *        "1 failed" when some did), or "8 / 8 runs done" once finished.
+         *        "1 failed" when some did), "8 / 8 runs done in 30 s" once finished, or
+         *        "3 / 8 runs done, stopped after 12 s" when a signal stopped the run.
          * @param what the plural noun of the tasks
          * @return the text, one line without its newline
          */
@@ -102,11 +104,39 @@ class LlmProcessPool
     /**
      * @brief Run tasks 0 ... count − 1, at most GetJobs() at a time, in index order; return
      *        once every one has finished.
+     *
+     * After CatchStopSignals(), a SIGINT or SIGTERM to this process stops the run: no task is
+     * started any more, the signal is sent on to every running task, Run() waits for them (a
+     * task still running after StopGraceSeconds() gets SIGKILL) and returns; GetStopSignal()
+     * then tells the signal. The tasks it ended are among the failures (exit code 128 +
+     * signal), the tasks never started are not.
+     *
      * @param count the number of tasks
      * @param command the command of each task
      * @return the tasks that did not exit with 0, by index
      */
     std::vector<Failure> Run(std::size_t count, const CommandMaker& command) const;
+
+    /**
+     * @brief From now on, SIGINT and SIGTERM to this process do not end it: the signal is
+     *        recorded (GetStopSignal()) and a Run() under way stops its tasks and returns.
+     *        The caller then ends itself (by convention with exit code 128 + the signal).
+     *        A signal this process ignores (SIG_IGN, e.g. SIGINT of a background job) stays
+     *        ignored. Child processes always start with the default action of both signals.
+     */
+    static void CatchStopSignals();
+
+    /**
+     * @brief Undo CatchStopSignals(): the handlers it replaced are back and a recorded
+     *        signal is forgotten.
+     */
+    static void ReleaseStopSignals();
+
+    /// @return SIGINT or SIGTERM if one arrived since CatchStopSignals(), else 0
+    static int GetStopSignal();
+
+    /// Time a task has to end after a stop signal was sent on to it, before SIGKILL, s.
+    static constexpr double StopGraceSeconds() { return 5.0; }
 
     /**
      * @brief Run one command and wait for it.

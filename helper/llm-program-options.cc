@@ -10,6 +10,7 @@
 #include "ns3/llm-text-parse.h"
 
 #include <sstream>
+#include <tuple>
 
 namespace ns3
 {
@@ -96,7 +97,8 @@ SplitList(const std::string& option, const std::string& text)
 } // namespace
 
 LlmProgramOptions::LlmProgramOptions(CommandLine& cmd, unsigned groups)
-    : m_groups(groups)
+    : m_cmd(&cmd),
+      m_groups(groups)
 {
     if (groups & SCENARIO)
     {
@@ -147,7 +149,7 @@ LlmProgramOptions::LlmProgramOptions(CommandLine& cmd, unsigned groups)
                 EdgeLlmAddTextValue(cmd, k.name, k.help, m_keys[k.name]);
             }
         }
-        EdgeLlmAddTextValue(cmd, "name", "Name of this transport setting (a sweep's curve label)", m_name);
+        EdgeLlmAddTextValue(cmd, "name", "Name of this transport setting (a sweep's curve label; default: the transport, tcp or udp)", m_name);
         for (const Governed& g : GovernedDefaults())
         {
             m_initial[std::string(g.type) + "::" + g.attribute] = DefaultText(g);
@@ -176,6 +178,44 @@ LlmProgramOptions::LlmProgramOptions(CommandLine& cmd, unsigned groups)
                      "file",
                      m_outputs.placementCsv);
     }
+}
+
+void
+LlmProgramOptions::Parse(int argc, char* argv[])
+{
+    for (int i = 1; i < argc; ++i)
+    {
+        const std::string arg = argv[i];
+        for (const auto& [prefix, min, max, expected] :
+             std::vector<std::tuple<std::string, uint64_t, uint64_t, std::string>>{
+                 {"--RngRun=", 0, UINT64_MAX, "a run number 0 ... 18446744073709551615"},
+                 {"--RngSeed=", 1, UINT32_MAX, "a seed 1 ... 4294967295"}})
+        {
+            if (arg.rfind(prefix, 0) == 0)
+            {
+                LlmTextParse::Integer(kSource,
+                                      prefix.substr(0, prefix.size() - 1),
+                                      arg.substr(prefix.size()),
+                                      min,
+                                      max,
+                                      expected);
+            }
+        }
+    }
+    m_cmd->Parse(argc, argv);
+    if (m_cmd->GetNExtraNonOptions() > 0)
+    {
+        const std::string extra = m_cmd->GetExtraNonOption(0);
+        throw LlmInputError(kSource,
+                            "\"" + extra + "\"",
+                            "expected options only (--name=value), got an argument without "
+                            "--" +
+                                std::string(extra.find(".json") != std::string::npos
+                                                ? " (a scenario file is given as --scenario=" +
+                                                      extra + ")"
+                                                : ""));
+    }
+    Read();
 }
 
 void
@@ -230,14 +270,14 @@ LlmProgramOptions::Read()
                 t.Set(k.name, v, "--" + k.name);
             }
         }
-        if (m_name.empty() || m_name.find_first_of(",;:=\"'") != std::string::npos)
+        if (m_name.find_first_of(",;:=\"'") != std::string::npos)
         {
             throw LlmInputError(kSource,
                                 "--name",
                                 "expected a name free of , ; : = and quotes, got \"" + m_name +
                                     "\"");
         }
-        t.name = m_name;
+        t.name = m_name.empty() ? t.transport : m_name; // not given: the transport names it
         t.Validate("");
         for (const Governed& g : GovernedDefaults())
         {

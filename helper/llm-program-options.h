@@ -55,6 +55,18 @@ class LlmProgramOptions
     LlmProgramOptions(CommandLine& cmd, unsigned groups);
 
     /**
+     * @brief Parse the command line, then Read().
+     *
+     * Before ns-3 sees them, checks the values of ns-3's own --RngRun and --RngSeed (ns-3 aborts
+     * on a bad one); after parsing, refuses positional arguments (a file name without
+     * --scenario= would otherwise be ignored).
+     * @param argc argument count
+     * @param argv arguments
+     * @throws LlmInputError naming the first bad argument
+     */
+    void Parse(int argc, char* argv[]);
+
+    /**
      * @brief Check and convert every option given, after CommandLine::Parse.
      * @throws LlmInputError naming the first bad option
      */
@@ -94,6 +106,7 @@ class LlmProgramOptions
     const LlmSimulationOutputs& GetOutputs() const;
 
   private:
+    CommandLine* m_cmd;                         //!< The command line
     unsigned m_groups;                          //!< Groups registered
     LlmScenarioOptions m_scenario;              //!< Scenario options
     std::string m_solver{"ilp"};                //!< --solver
@@ -106,7 +119,7 @@ class LlmProgramOptions
     std::string m_plan;                         //!< --plan
     std::map<std::string, std::string> m_keys;  //!< Transport keys, as given
     std::map<std::string, bool> m_flags;        //!< Transport flag keys
-    std::string m_name{"tcp"};                  //!< --name
+    std::string m_name;                         //!< --name (empty: the transport)
     std::string m_variants;                     //!< --variants, as given
     LlmTransportSetting m_setting;              //!< The setting
     std::vector<LlmTransportSetting> m_settings; //!< Setting and variants

@@ -12,6 +12,7 @@
 #include "ns3/flow-monitor-helper.h"
 #include "ns3/flow-monitor.h"
 #include "ns3/llm-input-error.h"
+#include "ns3/llm-text-parse.h"
 #include "ns3/log.h"
 #include "ns3/mobility-model.h"
 #include "ns3/names.h"
@@ -26,6 +27,7 @@
 #include "ns3/uinteger.h"
 #include "ns3/yans-wifi-helper.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -145,12 +147,17 @@ LlmSimulationResult::ToText() const
     out += buf;
     std::snprintf(buf,
                   sizeof(buf),
-                  "Tokens: %llu started, %llu completed, %llu failed, %llu unfinished\n",
-                  static_cast<unsigned long long>(tokensStarted),
+                  "Tokens: %llu requested, %llu completed, %llu failed",
+                  static_cast<unsigned long long>(tokensRequested),
                   static_cast<unsigned long long>(tokensCompleted),
-                  static_cast<unsigned long long>(tokensFailed),
-                  static_cast<unsigned long long>(tokensUnfinished));
+                  static_cast<unsigned long long>(tokensFailed));
     out += buf;
+    std::string reasons;
+    for (const auto& [reason, count] : failures)
+    {
+        reasons += (reasons.empty() ? " (" : ", ") + std::to_string(count) + " " + reason;
+    }
+    out += reasons.empty() ? "\n" : reasons + ")\n";
     std::snprintf(buf,
                   sizeof(buf),
                   "FlowMonitor: %llu flows, %llu bytes sent, %llu packets sent, %llu received, "
@@ -171,9 +178,9 @@ LlmSimulationResult::ToText() const
     out += buf;
     std::snprintf(buf,
                   sizeof(buf),
-                  "Wall time %.2f s for %.0f simulated seconds, %llu events\n",
+                  "Wall time %.2f s for %.6g simulated seconds, %llu events\n",
                   wallSeconds,
-                  simulatedSeconds,
+                  endSeconds,
                   static_cast<unsigned long long>(events));
     out += buf;
     return out;
@@ -190,8 +197,10 @@ LlmSimulationResult::ToJson() const
     j["tokens_started"] = tokensStarted;
     j["tokens_completed"] = tokensCompleted;
     j["tokens_failed"] = tokensFailed;
-    j["tokens_unfinished"] = tokensUnfinished;
+    j["tokens_cut_off"] = tokensUnfinished;
+    j["failures"] = failures;
     j["stopped_by_safety_limit"] = stoppedBySafetyLimit;
+    j["safety_limit_s"] = safetyLimitSeconds;
     j["bytes_sent"] = bytesSent;
     j["packets_sent"] = packetsSent;
     j["packets_lost"] = packetsLost;
@@ -203,6 +212,7 @@ LlmSimulationResult::ToJson() const
     j["simulated_transfer_s"] = simulatedTransferSeconds;
     j["events"] = events;
     j["wall_s"] = wallSeconds;
+    j["end_s"] = endSeconds;
     j["flow_monitor"] = {{"flows", flows},
                          {"tx_packets", packetsSent},
                          {"rx_packets", packetsReceived},
@@ -249,6 +259,28 @@ LlmSimulation::LlmSimulation(const LlmScenario& scenario,
             l.delaySeconds = *d;
         }
     }
+    // The safety limit: 1000 (T + 1) per request, plus ten times every propagation delay a
+    // token's messages and their ACKs can cross (eq. 4 has no delays; delay_s may be large).
+    double maxDelay = 0;
+    for (const LlmLink& l : m_scenario.GetLinks())
+    {
+        maxDelay = std::max(maxDelay, m_setting.ideal ? 0.0 : l.delaySeconds.value_or(0.0));
+    }
+    const double tokens = static_cast<double>(m_scenario.GetWorkload().tokens) * m_setting.requests;
+    const double hops = static_cast<double>(plan.placement.size()) + 2;
+    const double need = plan.objective * m_setting.requests + tokens * hops * 4 * maxDelay;
+    if (!(need <= MAX_SIMULATED_SECONDS))
+    {
+        throw LlmInputError("simulation",
+                            "",
+                            "expected a run of at most " + LlmTextParse::Format(MAX_SIMULATED_SECONDS) +
+                                " s of simulated time, but the plan needs about " +
+                                LlmTextParse::Format(need) +
+                                " s (T = " + LlmTextParse::Format(plan.objective) +
+                                " s per request): check the servers' ccs_hz (operations per "
+                                "second), the links' bps and delay_s, and --requests");
+    }
+    m_limit = 1000 * (plan.objective + 1) * m_setting.requests + 10 * tokens * hops * 4 * maxDelay;
     if (!m_setting.user.empty() && !m_scenario.FindServer(m_setting.user))
     {
         throw LlmInputError("command line",
@@ -452,12 +484,13 @@ LlmSimulation::Run()
     }
 
     const auto wallStart = std::chrono::steady_clock::now();
-    const Time limit = Seconds(1000 * (m_plan.objective + 1) * t.requests);
+    const Time limit = Seconds(m_limit);
     Simulator::Stop(limit); // safety net only: the recorder stops at the last token
     Simulator::Run();
     r.wallSeconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
     r.events = Simulator::GetEventCount();
+    r.endSeconds = Simulator::Now().GetSeconds();
 
     const LlmCostModel& model = placement.GetCostModel();
     Ptr<EdgeLlmClientApplication> c = placement.GetClient();
@@ -472,8 +505,16 @@ LlmSimulation::Run()
     r.tokensStarted = c->GetTokensStarted();
     r.tokensCompleted = c->GetTokensCompleted();
     r.tokensFailed = c->GetTokensFailed();
-    r.tokensUnfinished = r.tokensRequested - r.tokensCompleted - r.tokensFailed;
+    r.failures = c->GetFailureCounts();
+    // Token conservation: a token neither completed nor failed when the run ended was cut off.
+    r.tokensUnfinished = r.tokensRequested - std::min(r.tokensRequested, r.tokensCompleted + r.tokensFailed);
     r.stoppedBySafetyLimit = r.tokensUnfinished > 0 && Simulator::Now() >= limit;
+    r.safetyLimitSeconds = m_limit;
+    if (r.tokensUnfinished > 0)
+    {
+        r.tokensFailed += r.tokensUnfinished;
+        r.failures["cut-off"] += r.tokensUnfinished;
+    }
     const auto& layers = recorder.GetLayers();
     for (std::size_t l = 0; l < m_plan.placement.size(); ++l)
     {

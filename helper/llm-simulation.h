@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -61,8 +62,11 @@ struct LlmSimulationResult
     uint64_t tokensRequested{0};        //!< requests × n
     uint64_t tokensStarted{0};          //!< Tokens whose input was sent
     uint64_t tokensCompleted{0};        //!< Tokens whose result arrived
-    uint64_t tokensFailed{0};           //!< Tokens given up (lost message, timeout)
-    uint64_t tokensUnfinished{0};       //!< requested − completed − failed when the run ended
+    uint64_t tokensFailed{0};           //!< Tokens failed, cut off ones included
+    uint64_t tokensUnfinished{0};       //!< Of those, tokens still running when the run was cut
+                                        //!< off (reason "cut-off")
+    std::map<std::string, uint64_t> failures; //!< Failed tokens by reason: timeout, lost,
+                                              //!< unreachable, cut-off
     uint64_t bytesSent{0};              //!< IP bytes sent (FlowMonitor)
     uint64_t packetsSent{0};            //!< Packets sent (FlowMonitor)
     uint64_t packetsReceived{0};        //!< Packets received (FlowMonitor)
@@ -74,7 +78,9 @@ struct LlmSimulationResult
     uint64_t dropsWifi{0};              //!< Wi-Fi frames dropped at the retry limit
     uint64_t events{0};                 //!< Simulator events executed
     double wallSeconds{0};              //!< Wall time of Simulator::Run
+    double endSeconds{0};               //!< Simulated time when the run ended, s
     bool stoppedBySafetyLimit{false};   //!< The run hit its simulated-time safety limit
+    double safetyLimitSeconds{0};       //!< That limit, s of simulated time
 
     /// @return dropsCorrupted + dropsQueue + dropsWifi
     uint64_t GetDrops() const;
@@ -119,12 +125,16 @@ struct LlmSimulationResult
 class LlmSimulation
 {
   public:
+    /// Most simulated time a run may need, s (FlowMonitor and TCP timers tick through it).
+    static constexpr double MAX_SIMULATED_SECONDS = 1e8;
+
     /**
      * @brief A run of a plan.
      * @param scenario the scenario
      * @param plan a plan with a placement for it
      * @param setting transport, links, request source
-     * @throws LlmInputError if the plan has no placement or the setting is invalid
+     * @throws LlmInputError if the plan has no placement, the setting is invalid, or the run
+     *         would need more than MAX_SIMULATED_SECONDS of simulated time
      */
     LlmSimulation(const LlmScenario& scenario,
                   const LlmPlan& plan,
@@ -177,6 +187,7 @@ class LlmSimulation
     void WritePlacementCsv(const LlmSimulationResult& r) const;
 
     LlmScenario m_scenario;        //!< Scenario, with the setting's delays applied
+    double m_limit{0};             //!< Safety limit of simulated time, s
     LlmPlan m_plan;                //!< The plan
     LlmTransportSetting m_setting; //!< Transport setting
     LlmSimulationOutputs m_outputs; //!< Files to write

@@ -5,6 +5,7 @@
 #include "llm-process-pool.h"
 #include "ns3/gnuplot.h"
 #include "ns3/llm-input-error.h"
+#include "ns3/llm-text-parse.h"
 
 #include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
@@ -68,9 +69,9 @@ LlmSweepReport::ReadCsv(const std::vector<std::string>& paths)
         while (std::getline(in, line))
         {
             ++number;
-            if (line.empty() || line == CsvHeader())
+            if (line.empty() || line == CsvHeader() || line[0] == '#')
             {
-                continue;
+                continue; // the header, or a comment such as the "# sweep: " line
             }
             std::vector<std::string> f;
             std::stringstream ss(line);
@@ -120,7 +121,7 @@ LlmSweepReport::ReadCsv(const std::vector<std::string>& paths)
 std::string
 LlmSweepReport::TimingCsvHeader()
 {
-    return "grid_value,run,solver,setting,solve_s,simulate_s";
+    return "grid_value,run,solver,setting,solve_s,simulate_s,status,message";
 }
 
 std::string
@@ -128,12 +129,115 @@ LlmSweepReport::ToTimingCsv(const LlmSweepRow& r)
 {
     std::ostringstream line;
     line << r.gridValue << "," << r.run << "," << r.solver << "," << r.setting << ","
-         << r.solveSeconds << "," << r.simulateSeconds;
+         << r.solveSeconds << "," << r.simulateSeconds << "," << r.status << ",\"";
+    for (char c : r.message)
+    {
+        line << (c == '"' ? std::string("\"\"") : std::string(1, c == '\n' || c == '\r' ? ' ' : c));
+    }
+    line << "\"";
     return line.str();
 }
 
 namespace
 {
+
+/// The first line of a part file written by a known sweep starts with this.
+const std::string kIdentityPrefix = "# sweep: ";
+
+/// Wall times, status and message of one timing line, keyed by solver and setting.
+struct TimingLine
+{
+    double solveSeconds{0};    //!< Solver wall time
+    double simulateSeconds{0}; //!< Simulation wall time
+    std::string message;       //!< Plan message
+};
+
+/**
+ * Read a timing file (ToTimingCsv() lines; older files without status and message too).
+ * @param path the file
+ * @return (solver, setting) → its times and message; empty if the file cannot be read
+ */
+std::map<std::pair<std::string, std::string>, TimingLine>
+ReadTiming(const std::string& path)
+{
+    std::map<std::pair<std::string, std::string>, TimingLine> lines;
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);)
+    {
+        std::vector<std::string> f;
+        std::size_t begin = 0;
+        while (f.size() < 7)
+        {
+            const std::size_t comma = line.find(',', begin);
+            f.push_back(line.substr(begin, comma - begin));
+            if (comma == std::string::npos)
+            {
+                begin = line.size() + 1;
+                break;
+            }
+            begin = comma + 1;
+        }
+        if (f.size() < 6)
+        {
+            continue;
+        }
+        TimingLine t;
+        t.solveSeconds = std::strtod(f[4].c_str(), nullptr);
+        t.simulateSeconds = std::strtod(f[5].c_str(), nullptr);
+        if (begin < line.size())
+        {
+            std::string quoted = line.substr(begin);
+            if (quoted.size() >= 2 && quoted.front() == '"' && quoted.back() == '"')
+            {
+                quoted = quoted.substr(1, quoted.size() - 2);
+            }
+            for (std::size_t k = 0; k < quoted.size(); ++k)
+            {
+                t.message += quoted[k];
+                if (quoted[k] == '"' && k + 1 < quoted.size() && quoted[k + 1] == '"')
+                {
+                    ++k;
+                }
+            }
+        }
+        lines[{f[2], f[3]}] = t;
+    }
+    return lines;
+}
+
+/// The files of a folder; an LlmInputError naming it if it cannot be read.
+std::vector<std::filesystem::path>
+ListFolder(const std::string& dir)
+{
+    std::vector<std::filesystem::path> files;
+    std::error_code error;
+    std::filesystem::directory_iterator it(dir, error);
+    for (; !error && it != std::filesystem::directory_iterator(); it.increment(error))
+    {
+        files.push_back(it->path());
+    }
+    if (error)
+    {
+        throw LlmInputError(dir, "", "cannot read the folder: " + error.message());
+    }
+    return files;
+}
+
+/// Whether a file name is a temporary file of a write that never finished.
+bool
+IsLeftover(const std::filesystem::path& p)
+{
+    const std::string f = p.filename().string();
+    return (f.rfind(".part-", 0) == 0 || f.rfind(".timing-", 0) == 0) && p.extension() == ".tmp";
+}
+
+/// The timing file of a part file: part-<tag>.csv → timing-<tag>.txt.
+std::string
+TimingOf(const std::filesystem::path& part)
+{
+    const std::string f = part.filename().string();
+    return (part.parent_path() / ("timing-" + f.substr(5, f.size() - 9) + ".txt")).string();
+}
 
 /// Write a file whole: under a temporary name (no part file pattern), then renamed.
 void
@@ -184,9 +288,10 @@ NaturalLess(const std::string& a, const std::string& b)
 void
 LlmSweepReport::WritePart(const std::string& dir,
                           std::size_t index,
-                          const std::vector<LlmSweepRow>& rows)
+                          const std::vector<LlmSweepRow>& rows,
+                          const std::string& identity)
 {
-    std::string part;
+    std::string part = identity.empty() ? "" : kIdentityPrefix + identity + "\n";
     std::string timing;
     for (const LlmSweepRow& r : rows)
     {
@@ -199,35 +304,227 @@ LlmSweepReport::WritePart(const std::string& dir,
     WriteWhole(dir, "part-" + tag + ".csv", part);
 }
 
-void
-LlmSweepReport::ClearParts(const std::string& dir)
+std::size_t
+LlmSweepPartScan::CountDone() const
 {
-    for (const auto& e : std::filesystem::directory_iterator(dir))
+    return std::count(done.begin(), done.end(), true);
+}
+
+std::vector<std::size_t>
+LlmSweepPartScan::Missing() const
+{
+    std::vector<std::size_t> missing;
+    for (std::size_t i = 0; i < done.size(); ++i)
     {
-        const std::string f = e.path().filename().string();
-        const bool leftover = (f.rfind(".part-", 0) == 0 || f.rfind(".timing-", 0) == 0)
-                              && e.path().extension() == ".tmp";
-        if (IsPartFile(e.path()) || IsTimingFile(e.path()) || leftover)
+        if (!done[i])
         {
-            std::filesystem::remove(e.path());
+            missing.push_back(i);
+        }
+    }
+    return missing;
+}
+
+std::string
+LlmSweepReport::ReadIdentity(const std::string& path)
+{
+    std::ifstream in(path);
+    std::string line;
+    if (!std::getline(in, line) || line.rfind(kIdentityPrefix, 0) != 0)
+    {
+        return "";
+    }
+    return line.substr(kIdentityPrefix.size());
+}
+
+std::string
+LlmSweepReport::Difference(const std::string& theirs, const std::string& ours)
+{
+    if (theirs.empty())
+    {
+        return "it names no sweep: written by an earlier version, or not by edge-llm-sweep";
+    }
+    nlohmann::ordered_json a;
+    nlohmann::ordered_json b;
+    try
+    {
+        a = nlohmann::ordered_json::parse(theirs);
+        b = nlohmann::ordered_json::parse(ours);
+    }
+    catch (const nlohmann::json::exception&)
+    {
+        return "its sweep line cannot be read";
+    }
+    // Options whose values fit in a sentence, and groups of options said by name.
+    const std::map<std::string, std::string> option = {{"sweep", "--sweep"},
+                                                       {"grid", "--grid"},
+                                                       {"runs", "--runs"},
+                                                       {"solvers", "--solvers"}};
+    const std::map<std::string, std::string> group = {
+        {"solver_options", "solver options differ (--time-limit, --gap)"},
+        {"settings", "transport settings differ (--transport, --mtu, ..., --name, --variants)"},
+        {"scenario_fnv1a", "scenario differs (--scenario, --model, --delta, --tokens, ...)"}};
+    auto text = [](const nlohmann::ordered_json& v) {
+        if (v.is_string())
+        {
+            return v.get<std::string>();
+        }
+        if (v.is_array()
+            && std::all_of(v.begin(), v.end(), [](const auto& e) { return e.is_string(); }))
+        {
+            std::string joined;
+            for (const auto& e : v)
+            {
+                joined += (joined.empty() ? "" : ",") + e.get<std::string>();
+            }
+            return joined;
+        }
+        return v.dump();
+    };
+    for (const auto& [key, value] : b.items())
+    {
+        if (a.contains(key) && a[key] == value)
+        {
+            continue;
+        }
+        if (key == "simulate")
+        {
+            return value == true ? "it was made with --no-simulation, this sweep simulates"
+                                 : "it simulates, this sweep has --no-simulation";
+        }
+        if (group.count(key))
+        {
+            return "its " + group.at(key);
+        }
+        const std::string name = option.count(key) ? option.at(key) : key;
+        if (!a.contains(key))
+        {
+            return "it has no " + name;
+        }
+        const std::string x = text(a[key]);
+        const std::string y = text(value);
+        if (x.size() + y.size() > 60)
+        {
+            return "its " + name + " differs";
+        }
+        return "its " + name + " is " + x + ", this sweep's " + y;
+    }
+    return "its sweep line differs";
+}
+
+LlmSweepPartScan
+LlmSweepReport::ScanParts(const std::string& dir, const LlmSweep& sweep)
+{
+    const LlmSweepConfig& c = sweep.GetConfig();
+    const std::string identity = sweep.Describe();
+    LlmSweepPartScan scan;
+    scan.done.assign(sweep.GetNRuns(), false);
+    for (const std::filesystem::path& p : ListFolder(dir))
+    {
+        if (IsLeftover(p))
+        {
+            scan.leftovers.push_back(p.string());
+            continue;
+        }
+        if (!IsPartFile(p))
+        {
+            continue;
+        }
+        const std::string id = ReadIdentity(p.string());
+        if (id != identity)
+        {
+            if (scan.foreign.empty())
+            {
+                scan.difference = Difference(id, identity);
+            }
+            scan.foreign.push_back(p.string());
+            continue;
+        }
+        // part-run-<i>.csv with i in range, holding run i's rows and nothing else.
+        const std::string f = p.filename().string();
+        const std::string digits = f.substr(9, f.size() - 13);
+        bool whole = f.rfind("part-run-", 0) == 0 && !digits.empty() && digits.size() < 10
+                     && digits.find_first_not_of("0123456789") == std::string::npos
+                     && (digits == "0" || digits[0] != '0');
+        const std::size_t index = whole ? std::stoull(digits) : 0;
+        whole = whole && index < scan.done.size();
+        if (whole)
+        {
+            try
+            {
+                const std::vector<LlmSweepRow> rows = ReadCsv({p.string()});
+                whole = rows.size() == sweep.GetRowsPerRun();
+                for (const LlmSweepRow& r : rows)
+                {
+                    whole = whole && r.gridValue == c.grid[index / c.runs]
+                            && r.run == index % c.runs + 1;
+                }
+            }
+            catch (const LlmInputError&)
+            {
+                whole = false;
+            }
+        }
+        if (whole)
+        {
+            scan.done[index] = true;
+        }
+        else
+        {
+            scan.incomplete.push_back(p.string());
+        }
+    }
+    for (auto* list : {&scan.foreign, &scan.incomplete, &scan.leftovers})
+    {
+        std::sort(list->begin(), list->end(), NaturalLess);
+    }
+    return scan;
+}
+
+void
+LlmSweepReport::RemoveParts(const std::vector<std::string>& paths)
+{
+    for (const std::string& path : paths)
+    {
+        std::vector<std::string> files{path};
+        if (IsPartFile(path))
+        {
+            files.push_back(TimingOf(path));
+        }
+        for (const std::string& f : files)
+        {
+            std::error_code error;
+            std::filesystem::remove(f, error);
+            if (error)
+            {
+                throw LlmInputError(f, "", "cannot remove the file: " + error.message());
+            }
         }
     }
 }
 
+void
+LlmSweepReport::ClearParts(const std::string& dir)
+{
+    std::vector<std::string> files;
+    for (const std::filesystem::path& p : ListFolder(dir))
+    {
+        if (IsPartFile(p) || IsTimingFile(p) || IsLeftover(p))
+        {
+            files.push_back(p.string());
+        }
+    }
+    RemoveParts(files);
+}
+
 std::vector<LlmSweepRow>
-LlmSweepReport::Merge(const std::string& dir)
+LlmSweepReport::Merge(const std::string& dir, const std::string& identity)
 {
     std::vector<std::string> parts;
-    std::vector<std::string> timings;
-    for (const auto& e : std::filesystem::directory_iterator(dir))
+    for (const std::filesystem::path& p : ListFolder(dir))
     {
-        if (IsPartFile(e.path()))
+        if (IsPartFile(p))
         {
-            parts.push_back(e.path().string());
-        }
-        if (IsTimingFile(e.path()))
-        {
-            timings.push_back(e.path().string());
+            parts.push_back(p.string());
         }
     }
     if (parts.empty())
@@ -235,11 +532,45 @@ LlmSweepReport::Merge(const std::string& dir)
         throw LlmInputError(dir, "", "no part-*.csv files to merge");
     }
     std::sort(parts.begin(), parts.end(), NaturalLess);
-    std::sort(timings.begin(), timings.end(), NaturalLess);
-    const std::vector<LlmSweepRow> rows = ReadCsv(parts);
+    // Each part with the times and messages of its timing file (matched by solver, setting).
+    std::vector<std::pair<LlmSweepRow, bool>> rows; // the row, whether its timing was found
+    for (const std::string& part : parts)
+    {
+        if (!identity.empty())
+        {
+            const std::string id = ReadIdentity(part);
+            if (id != identity)
+            {
+                throw LlmInputError(part,
+                                    "",
+                                    "a part file of another sweep (" + Difference(id, identity)
+                                        + "): merge with that sweep's options, or give this "
+                                          "sweep another --output-dir");
+            }
+        }
+        const auto timing = ReadTiming(TimingOf(part));
+        for (const LlmSweepRow& r : ReadCsv({part}))
+        {
+            const auto it = timing.find({r.solver, r.setting});
+            LlmSweepRow row = r;
+            if (it != timing.end())
+            {
+                row.solveSeconds = it->second.solveSeconds;
+                row.simulateSeconds = it->second.simulateSeconds;
+                row.message = it->second.message;
+            }
+            rows.emplace_back(row, it != timing.end());
+        }
+    }
+    std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
+        const LlmSweepRow& a = x.first;
+        const LlmSweepRow& b = y.first;
+        return std::tie(a.gridValue, a.run, a.solver, a.setting)
+               < std::tie(b.gridValue, b.run, b.solver, b.setting);
+    });
     std::ofstream runs(dir + "/runs.csv");
     runs << CsvHeader() << "\n";
-    for (const LlmSweepRow& r : rows)
+    for (const auto& [r, timed] : rows)
     {
         runs << ToCsv(r) << "\n";
     }
@@ -250,28 +581,30 @@ LlmSweepReport::Merge(const std::string& dir)
     }
     std::ofstream timing(dir + "/timing.csv");
     timing << TimingCsvHeader() << "\n";
-    for (const std::string& t : timings)
+    std::vector<LlmSweepRow> out;
+    for (const auto& [r, timed] : rows)
     {
-        std::ifstream in(t);
-        if (in.peek() != std::ifstream::traits_type::eof())
+        if (timed)
         {
-            timing << in.rdbuf();
+            timing << ToTimingCsv(r) << "\n";
         }
+        out.push_back(r);
     }
     timing.close();
     if (!timing)
     {
         throw LlmInputError(dir + "/timing.csv", "", "cannot write the file");
     }
-    return rows;
+    return out;
 }
 
 std::string
 LlmSweepReport::MergeAndSummarize(const std::string& dir,
                                   LlmSweepConfig::Kind kind,
-                                  std::string& note)
+                                  std::string& note,
+                                  const std::string& identity)
 {
-    const std::vector<LlmSweepRow> rows = Merge(dir);
+    const std::vector<LlmSweepRow> rows = Merge(dir, identity);
     const std::vector<LlmSweepSummary> summary = Summarize(rows);
     note = WriteSummary(dir, summary, kind);
     return ToText(summary) + "\n" + std::to_string(rows.size()) + " rows in " + dir
@@ -284,11 +617,12 @@ LlmSweepReport::ToText(const std::vector<LlmSweepSummary>& summary)
     char buf[1024];
     std::snprintf(buf,
                   sizeof(buf),
-                  "%-12s %-12s %-12s %5s %14s %12s %14s %12s\n",
+                  "%-12s %-12s %-12s %5s %6s %14s %12s %14s %12s\n",
                   "grid value",
                   "solver",
                   "setting",
                   "runs",
+                  "failed",
                   "T mean s",
                   "T ci95 s",
                   "sim mean s",
@@ -298,16 +632,94 @@ LlmSweepReport::ToText(const std::vector<LlmSweepSummary>& summary)
     {
         std::snprintf(buf,
                       sizeof(buf),
-                      "%-12.4g %-12s %-12s %5u %14.6g %12.4g %14.6g %12.4g\n",
+                      "%-12.4g %-12s %-12s %5u %6u %14.6g %12.4g %14.6g %12.4g\n",
                       s.gridValue,
                       s.solver.c_str(),
                       s.setting.c_str(),
                       s.runs,
+                      s.runsWithFailedTokens,
                       s.objectiveMean,
                       s.objectiveCi95,
                       s.simulatedMean,
                       s.simulatedCi95);
         text += buf;
+    }
+    return text;
+}
+
+bool
+LlmSweepReport::AnyPlan(const std::vector<LlmSweepRow>& rows)
+{
+    return std::any_of(rows.begin(), rows.end(), [](const LlmSweepRow& r) {
+        return r.status == "optimal" || r.status == "feasible";
+    });
+}
+
+std::string
+LlmSweepReport::Warnings(const std::vector<LlmSweepRow>& rows, std::size_t maxReasons)
+{
+    std::string text;
+    // Failed tokens: rows simulated (a setting, a plan) in which some token failed.
+    std::size_t simulated = 0;
+    std::size_t lossy = 0;
+    uint64_t failed = 0;
+    uint64_t requested = 0;
+    const LlmSweepRow* first = nullptr;
+    for (const LlmSweepRow& r : rows)
+    {
+        if (r.setting == "-" || (r.status != "optimal" && r.status != "feasible"))
+        {
+            continue;
+        }
+        ++simulated;
+        requested += r.tokensCompleted + r.tokensFailed;
+        if (r.tokensFailed > 0)
+        {
+            ++lossy;
+            failed += r.tokensFailed;
+            first = first ? first : &r;
+        }
+    }
+    if (lossy > 0)
+    {
+        text += "warning: tokens failed in " + std::to_string(lossy) + " of "
+                + std::to_string(simulated) + " simulated rows (" + std::to_string(failed) + " of "
+                + std::to_string(requested) + " tokens; first: grid value "
+                + LlmTextParse::Format(first->gridValue) + ", run " + std::to_string(first->run)
+                + ", " + first->solver + ", " + first->setting
+                + "): their times are left out of the simulated means (summary.csv: "
+                  "runs_with_failed_tokens, tokens_failed)\n";
+    }
+    // No plan: one line per distinct reason, counting runs (not settings).
+    std::map<std::string, std::set<std::tuple<double, uint32_t, std::string>>> reasons;
+    std::map<std::string, std::set<std::tuple<double, uint32_t>>> runsOf; // per solver
+    std::vector<std::string> order;
+    for (const LlmSweepRow& r : rows)
+    {
+        runsOf[r.solver].insert({r.gridValue, r.run});
+        if (r.status == "optimal" || r.status == "feasible")
+        {
+            continue;
+        }
+        const std::string why =
+            r.solver + " (" + r.status + "): "
+            + (r.message.empty() ? std::string("no reason given (no timing file?)") : r.message);
+        if (reasons.find(why) == reasons.end())
+        {
+            order.push_back(why);
+        }
+        reasons[why].insert({r.gridValue, r.run, r.solver});
+    }
+    for (std::size_t k = 0; k < order.size() && k < maxReasons; ++k)
+    {
+        const std::string solver = order[k].substr(0, order[k].find(" ("));
+        text += "no plan in " + std::to_string(reasons[order[k]].size()) + " of "
+                + std::to_string(runsOf[solver].size()) + " runs, " + order[k] + "\n";
+    }
+    if (order.size() > maxReasons)
+    {
+        text += "... and " + std::to_string(order.size() - maxReasons)
+                + " more distinct reasons for no plan (timing.csv, column message)\n";
     }
     return text;
 }
@@ -347,40 +759,60 @@ MeanCi(const std::vector<double>& x)
 std::vector<LlmSweepSummary>
 LlmSweepReport::Summarize(const std::vector<LlmSweepRow>& rows)
 {
-    std::map<std::tuple<std::string, std::string, double>,
-             std::pair<std::vector<double>, std::vector<double>>>
-        groups;
-    std::map<std::tuple<std::string, std::string, double>, std::vector<double>> floors;
-    std::map<std::tuple<std::string, std::string, double>, std::vector<double>> ratios;
+    /// The samples and counts of one (solver, setting, grid value).
+    struct Group
+    {
+        std::vector<double> objective; //!< T of the runs with a plan
+        std::vector<double> floor;     //!< Σ cp of the runs with a plan
+        std::vector<double> simulated; //!< Simulated time of the completed runs
+        std::vector<double> ratio;     //!< Simulated / T of the completed runs
+        uint32_t failedRuns{0};        //!< Runs with failed tokens
+        uint64_t failedTokens{0};      //!< Failed tokens
+        uint32_t noPlan{0};            //!< Runs without a plan
+    };
+
+    std::map<std::tuple<std::string, std::string, double>, Group> groups;
     for (const LlmSweepRow& r : rows)
     {
-        if (r.status == "optimal" || r.status == "feasible")
+        Group& g = groups[{r.solver, r.setting, r.gridValue}];
+        if (r.status != "optimal" && r.status != "feasible")
         {
-            auto& g = groups[{r.solver, r.setting, r.gridValue}];
-            g.first.push_back(r.objective);
-            floors[{r.solver, r.setting, r.gridValue}].push_back(r.computeBound);
-            if (r.simulated > 0)
+            ++g.noPlan;
+            continue;
+        }
+        g.objective.push_back(r.objective);
+        g.floor.push_back(r.computeBound);
+        if (r.tokensFailed > 0)
+        {
+            ++g.failedRuns;
+            g.failedTokens += r.tokensFailed;
+            continue; // its time is not that of the whole workload
+        }
+        if (r.simulated > 0)
+        {
+            g.simulated.push_back(r.simulated);
+            if (r.objective > 0)
             {
-                g.second.push_back(r.simulated);
-                if (r.objective > 0)
-                {
-                    ratios[{r.solver, r.setting, r.gridValue}].push_back(r.simulated / r.objective);
-                }
+                g.ratio.push_back(r.simulated / r.objective);
             }
         }
     }
     std::vector<LlmSweepSummary> out;
-    for (const auto& [key, samples] : groups)
+    for (const auto& [key, g] : groups)
     {
         LlmSweepSummary s;
         s.solver = std::get<0>(key);
         s.setting = std::get<1>(key);
         s.gridValue = std::get<2>(key);
-        s.runs = static_cast<uint32_t>(samples.first.size());
-        std::tie(s.objectiveMean, s.objectiveCi95) = MeanCi(samples.first);
-        std::tie(s.simulatedMean, s.simulatedCi95) = MeanCi(samples.second);
-        s.computeBoundMean = MeanCi(floors[key]).first;
-        std::tie(s.ratioMean, s.ratioCi95) = MeanCi(ratios[key]);
+        s.runs = static_cast<uint32_t>(g.objective.size());
+        std::tie(s.objectiveMean, s.objectiveCi95) = MeanCi(g.objective);
+        std::tie(s.simulatedMean, s.simulatedCi95) = MeanCi(g.simulated);
+        s.computeBoundMean = MeanCi(g.floor).first;
+        std::tie(s.ratioMean, s.ratioCi95) = MeanCi(g.ratio);
+        s.simulatedRuns = static_cast<uint32_t>(g.simulated.size());
+        s.runsWithFailedTokens = g.failedRuns;
+        s.tokensFailed = g.failedTokens;
+        s.runsWithoutPlan = g.noPlan;
         out.push_back(s);
     }
     return out;
@@ -395,14 +827,15 @@ LlmSweepReport::WriteSummary(const std::string& dir,
     std::ofstream csv(dir + "/summary.csv");
     csv << "grid_value,solver,setting,runs,objective_mean_s,objective_ci95_s,simulated_mean_s,"
            "simulated_ci95_s,compute_bound_mean_s,simulated_over_objective_mean,"
-           "simulated_over_objective_ci95\n";
+           "simulated_over_objective_ci95,simulated_runs,runs_with_failed_tokens,tokens_failed,"
+           "runs_without_plan\n";
     nlohmann::ordered_json json = nlohmann::ordered_json::array();
     for (const LlmSweepSummary& s : summary)
     {
         char buf[1024];
         std::snprintf(buf,
                       sizeof(buf),
-                      "%.17g,%s,%s,%u,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n",
+                      "%.17g,%s,%s,%u,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%u,%u,%llu,%u\n",
                       s.gridValue,
                       s.solver.c_str(),
                       s.setting.c_str(),
@@ -413,7 +846,11 @@ LlmSweepReport::WriteSummary(const std::string& dir,
                       s.simulatedCi95,
                       s.computeBoundMean,
                       s.ratioMean,
-                      s.ratioCi95);
+                      s.ratioCi95,
+                      s.simulatedRuns,
+                      s.runsWithFailedTokens,
+                      static_cast<unsigned long long>(s.tokensFailed),
+                      s.runsWithoutPlan);
         csv << buf;
         json.push_back({{"grid_value", s.gridValue},
                         {"solver", s.solver},
@@ -425,7 +862,11 @@ LlmSweepReport::WriteSummary(const std::string& dir,
                         {"simulated_ci95_s", s.simulatedCi95},
                         {"compute_bound_mean_s", s.computeBoundMean},
                         {"simulated_over_objective_mean", s.ratioMean},
-                        {"simulated_over_objective_ci95", s.ratioCi95}});
+                        {"simulated_over_objective_ci95", s.ratioCi95},
+                        {"simulated_runs", s.simulatedRuns},
+                        {"runs_with_failed_tokens", s.runsWithFailedTokens},
+                        {"tokens_failed", s.tokensFailed},
+                        {"runs_without_plan", s.runsWithoutPlan}});
     }
     csv.close();
     if (!csv)
@@ -498,6 +939,10 @@ LlmSweepReport::WriteSummary(const std::string& dir,
         };
         for (const LlmSweepSummary& s : summary)
         {
+            if (s.runs == 0)
+            {
+                continue; // no plan at this grid value: nothing to draw
+            }
             const std::string label =
                 s.solver + " simulated" + (settings.size() > 1 ? ", " + s.setting : "");
             if (ratio)

@@ -10,8 +10,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cinttypes>
 #include <cmath>
+#include <cstdio>
 #include <limits>
+#include <nlohmann/json.hpp>
 
 namespace ns3
 {
@@ -129,6 +132,67 @@ LlmSweep::GetNRuns() const
     return m_config.grid.size() * m_config.runs;
 }
 
+std::size_t
+LlmSweep::GetRowsPerRun() const
+{
+    return m_config.solvers.size() * (m_config.simulate ? m_config.settings.size() : 1);
+}
+
+std::string
+LlmSweep::Describe() const
+{
+    nlohmann::ordered_json d;
+    d["sweep"] = LlmSweepConfig::KindToString(m_config.kind);
+    nlohmann::ordered_json grid = nlohmann::ordered_json::array();
+    for (double g : m_config.grid)
+    {
+        grid.push_back(LlmTextParse::Format(g));
+    }
+    d["grid"] = grid;
+    d["runs"] = m_config.runs;
+    d["solvers"] = m_config.solvers;
+    const LlmSolverOptions& o = m_config.solverOptions;
+    d["solver_options"] = {{"time_limit_s", LlmTextParse::Format(o.timeLimitSeconds)},
+                           {"gap", LlmTextParse::Format(o.relativeGap)},
+                           {"reduce_bits", o.reduceBits},
+                           {"lagrangian_pruning", o.lagrangianPruning},
+                           {"heuristic_incumbent", o.heuristicIncumbent},
+                           {"glpk_presolve", o.glpkPresolve}};
+    d["simulate"] = m_config.simulate;
+    nlohmann::ordered_json settings = nlohmann::ordered_json::array();
+    for (const LlmTransportSetting& t : m_config.settings)
+    {
+        auto delay = [](const std::optional<double>& v) {
+            return v ? LlmTextParse::Format(*v) : std::string("scenario");
+        };
+        settings.push_back({{"name", t.name},
+                            {"transport", t.transport},
+                            {"mtu", t.mtu},
+                            {"ideal", t.ideal},
+                            {"loss", LlmTextParse::Format(t.lossRate)},
+                            {"cc", t.congestionControl},
+                            {"queue", t.queueSize},
+                            {"buffer", t.socketBuffer},
+                            {"d2d_delay", delay(t.d2dDelaySeconds)},
+                            {"wan_delay", delay(t.wanDelaySeconds)},
+                            {"d2d", t.d2d},
+                            {"all_links", t.allLinks},
+                            {"user", t.user},
+                            {"requests", t.requests}});
+    }
+    d["settings"] = settings;
+    // FNV-1a, 64 bits: the same text gives the same hash on every machine.
+    uint64_t hash = 14695981039346656037ULL;
+    for (unsigned char c : m_base.ToJson(true))
+    {
+        hash = (hash ^ c) * 1099511628211ULL;
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof(hex), "%016" PRIx64, hash);
+    d["scenario_fnv1a"] = hex;
+    return d.dump();
+}
+
 const LlmSweepConfig&
 LlmSweep::GetConfig() const
 {
@@ -214,6 +278,7 @@ LlmSweep::Run(std::size_t index) const
         row.solveSeconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         row.status = ToString(plan.status);
+        row.message = plan.message;
         if (!plan.HasPlacement())
         {
             // One row per setting all the same (nothing to simulate), so every run has as many.
@@ -259,7 +324,13 @@ LlmSweep::Run(std::size_t index) const
             r.drops = result.GetDrops();
             r.simulated = result.simulatedSeconds;
             r.tokensCompleted = result.tokensCompleted;
-            r.tokensFailed = result.tokensFailed;
+            // Every requested token is completed or failed: one the run left unfinished
+            // counts as failed (LlmSimulation already does; this keeps every row whole).
+            r.tokensFailed =
+                std::max<uint64_t>(result.tokensFailed,
+                                   result.tokensRequested > result.tokensCompleted
+                                       ? result.tokensRequested - result.tokensCompleted
+                                       : 0);
             r.simulateSeconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
             rows.push_back(r);

@@ -93,6 +93,7 @@ struct LlmSweepRow
     uint64_t tokensFailed{0};    //!< Tokens failed
     double solveSeconds{0};      //!< Solver wall time (kept out of the repeatable CSV)
     double simulateSeconds{0};   //!< Simulation wall time (kept out of the repeatable CSV)
+    std::string message;         //!< The plan's message, e.g. why there is no plan (timing)
 };
 
 /**
@@ -120,6 +121,18 @@ class LlmSweep
 
     /// @return grid.size() · runs
     std::size_t GetNRuns() const;
+
+    /// @return the rows of one run index: solvers × settings (× 1 without simulation)
+    std::size_t GetRowsPerRun() const;
+
+    /**
+     * @brief What makes this sweep's rows: the kind, grid, runs, solvers and the solver
+     *        options that change plans, whether it simulates, every setting, and an FNV-1a
+     *        hash of the base scenario (its JSON, the model expanded). Part files carry it, so
+     *        that a resume or a merge never takes another sweep's rows.
+     * @return one line of JSON (no newline), the same for the same sweep in any process
+     */
+    std::string Describe() const;
 
     /// @return the settings
     const LlmSweepConfig& GetConfig() const;

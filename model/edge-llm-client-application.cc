@@ -148,6 +148,12 @@ EdgeLlmClientApplication::GetTokensFailed() const
     return m_failed;
 }
 
+const std::map<std::string, uint64_t>&
+EdgeLlmClientApplication::GetFailureCounts() const
+{
+    return m_failedBy;
+}
+
 uint32_t
 EdgeLlmClientApplication::GetRequestsFinished() const
 {
@@ -176,6 +182,7 @@ EdgeLlmClientApplication::StartApplication()
         m_messenger = CreateObject<LlmMessenger>();
     }
     m_messenger->SetReceiveCallback(MakeCallback(&EdgeLlmClientApplication::Receive, this));
+    m_messenger->SetLostCallback(MakeCallback(&EdgeLlmClientApplication::InputLost, this));
     m_messenger->Start(GetNode(), m_port);
     m_state.assign(m_requests, Request{});
     m_firstStart = Simulator::Now();
@@ -254,7 +261,7 @@ EdgeLlmClientApplication::Receive(const LlmActivationHeader& h, const Address& /
     }
     else if (h.kind == LlmActivationHeader::TOKEN_FAILED)
     {
-        TokenFinished(h.requestId, h.token, false);
+        TokenFinished(h.requestId, h.token, false, "lost");
     }
 }
 
@@ -263,12 +270,25 @@ EdgeLlmClientApplication::TokenTimedOut(uint32_t id, uint32_t token)
 {
     if (!m_state[id].finished && m_state[id].nextToken == token)
     {
-        TokenFinished(id, token, false);
+        TokenFinished(id, token, false, "timeout");
     }
 }
 
 void
-EdgeLlmClientApplication::TokenFinished(uint32_t id, uint32_t token, bool ok)
+EdgeLlmClientApplication::InputLost(const LlmActivationHeader& h)
+{
+    if (h.kind == LlmActivationHeader::ACTIVATION && h.requestId < m_state.size() &&
+        !m_state[h.requestId].finished && m_state[h.requestId].nextToken == h.token)
+    {
+        TokenFinished(h.requestId, h.token, false, "unreachable");
+    }
+}
+
+void
+EdgeLlmClientApplication::TokenFinished(uint32_t id,
+                                        uint32_t token,
+                                        bool ok,
+                                        const std::string& reason)
 {
     Request& r = m_state[id];
     r.timeout.Cancel();
@@ -282,6 +302,7 @@ EdgeLlmClientApplication::TokenFinished(uint32_t id, uint32_t token, bool ok)
     else
     {
         ++m_failed;
+        ++m_failedBy[reason];
         m_tokenFailedTrace(id, token);
     }
     if (++r.nextToken < m_tokens)

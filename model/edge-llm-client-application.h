@@ -62,6 +62,13 @@ class EdgeLlmClientApplication : public Application
     uint64_t GetTokensCompleted() const;
     /// @return tokens reported failed
     uint64_t GetTokensFailed() const;
+
+    /**
+     * @brief Failed tokens by reason: "timeout" (TokenTimeout expired), "lost" (a server
+     *        reported a lost message), "unreachable" (the token's input could not be sent).
+     * @return reason -> count
+     */
+    const std::map<std::string, uint64_t>& GetFailureCounts() const;
     /// @return requests whose n tokens are all finished (done or failed)
     uint32_t GetRequestsFinished() const;
     /// @return time from the first request's start to the last request's end (0 until every
@@ -112,7 +119,19 @@ class EdgeLlmClientApplication : public Application
     void StartRequest(uint32_t id);
     void SendToken(uint32_t id);
     void Receive(const LlmActivationHeader& header, const Address& from);
-    void TokenFinished(uint32_t id, uint32_t token, bool ok);
+    /**
+     * @brief A token ended.
+     * @param id request
+     * @param token token index
+     * @param ok completed (else failed)
+     * @param reason why it failed (ignored when ok)
+     */
+    void TokenFinished(uint32_t id, uint32_t token, bool ok, const std::string& reason = "");
+    /**
+     * @brief The client's own messenger lost a message (its token's input).
+     * @param h the lost message's header
+     */
+    void InputLost(const LlmActivationHeader& h);
     void TokenTimedOut(uint32_t id, uint32_t token);
 
     uint32_t m_tokens;                        //!< n
@@ -127,6 +146,7 @@ class EdgeLlmClientApplication : public Application
     uint64_t m_started{0};                    //!< Tokens started
     uint64_t m_completed{0};                  //!< Tokens done
     uint64_t m_failed{0};                     //!< Tokens failed
+    std::map<std::string, uint64_t> m_failedBy; //!< Tokens failed, by reason
     uint32_t m_finished{0};                   //!< Requests finished
     Time m_firstStart;                        //!< First request start
     Time m_lastEnd;                           //!< Last request end

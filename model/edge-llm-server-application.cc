@@ -155,6 +155,10 @@ void
 EdgeLlmServerApplication::Lost(const LlmActivationHeader& h)
 {
     NS_LOG_FUNCTION(this << h);
+    if (h.kind != LlmActivationHeader::ACTIVATION)
+    {
+        return; // a report to the client was lost: the run's end accounts for its token
+    }
     // The token cannot finish: tell the request source.
     LlmActivationHeader fail = h;
     fail.kind = LlmActivationHeader::TOKEN_FAILED;

@@ -2,6 +2,7 @@
 
 #include "llm-baseline-solvers.h"
 
+#include "llm-ilp-solver.h"
 #include "llm-layered-graph.h"
 
 #include <algorithm>
@@ -32,7 +33,90 @@ Infeasible(const std::string& solver, const std::string& why)
     return p;
 }
 
+/// The plan message part telling the width used when the bit set stops below the original.
+std::string
+WidthNote(uint32_t width, uint32_t original)
+{
+    return width == original ? std::string()
+                             : "every layer at " + std::to_string(width)
+                                   + " bits, the largest width of the bit set within delta for "
+                                     "all layers (b_max is below the original "
+                                   + std::to_string(original) + " bits)";
+}
+
 } // namespace
+
+uint32_t
+LlmUnquantizedBits(const LlmCostModel& model, std::string& why)
+{
+    why.clear();
+    const uint32_t original = model.GetScenario().GetModel().GetOriginalBits();
+    const std::vector<uint32_t>& set = model.GetBitSet();
+    if (std::find(set.begin(), set.end(), original) != set.end())
+    {
+        return original; // no quantization: always within δ (0 error)
+    }
+    for (auto b = set.rbegin(); b != set.rend(); ++b)
+    {
+        bool everyLayer = true;
+        for (std::size_t l = 0; l < model.GetNLayers() && everyLayer; ++l)
+        {
+            everyLayer = model.IsAllowed(l, *b);
+        }
+        if (everyLayer)
+        {
+            return *b;
+        }
+    }
+    const std::vector<uint32_t> smallest = LlmPlacementSolver::SmallestAllowedBits(model);
+    why = LlmPlacementSolver::ExplainInfeasible(model, smallest);
+    if (why.empty())
+    {
+        why = "b_max " + std::to_string(set.back()) + " is below the original "
+              + std::to_string(original)
+              + " bits and no single width of the bit set is within the weight-error budget "
+                "delta for every layer (this baseline keeps one width for all layers)";
+    }
+    return 0;
+}
+
+LlmUniformBitsSolver::LlmUniformBitsSolver(const LlmSolverOptions& options)
+    : m_options(options)
+{
+}
+
+LlmPlan
+LlmUniformBitsSolver::Solve(const LlmCostModel& model) const
+{
+    const auto start = std::chrono::steady_clock::now();
+    const uint32_t original = model.GetScenario().GetModel().GetOriginalBits();
+    std::string why;
+    const uint32_t width = LlmUnquantizedBits(model, why);
+    if (width == 0)
+    {
+        LlmPlan p = Infeasible(GetName(), why);
+        p.stats.seconds = Since(start);
+        return p;
+    }
+    if (width == original)
+    {
+        return LlmIlpSolver(m_options, LlmIlpSolver::Bits::ORIGINAL).Solve(model);
+    }
+    // The ILP on the scenario whose bit set is {width}: every layer at that width.
+    LlmScenario narrowed = model.GetScenario();
+    narrowed.GetQuantization().bMin = width;
+    narrowed.GetQuantization().bMax = width;
+    const LlmCostModel narrowedModel(narrowed);
+    LlmPlan plan = LlmIlpSolver(m_options, LlmIlpSolver::Bits::ALLOWED).Solve(narrowedModel);
+    plan.solver = GetName();
+    if (plan.HasPlacement())
+    {
+        Finish(model, plan, plan.status); // the same costs; checked against the whole bit set
+    }
+    plan.message = WidthNote(width, original) + (plan.message.empty() ? "" : "; " + plan.message);
+    plan.stats.seconds = Since(start);
+    return plan;
+}
 
 LlmPlan
 LlmGreedySolver::Solve(const LlmCostModel& model) const
@@ -144,7 +228,15 @@ LlmEdgeShardSolver::Solve(const LlmCostModel& model) const
     const auto start = std::chrono::steady_clock::now();
     const std::size_t nl = model.GetNLayers();
     const std::size_t ns = model.GetNServers();
-    const uint32_t original = model.GetScenario().GetModel().GetOriginalBits();
+    const uint32_t unquantized = model.GetScenario().GetModel().GetOriginalBits();
+    std::string noWidth;
+    const uint32_t original = LlmUnquantizedBits(model, noWidth); // the width of every layer
+    if (original == 0)
+    {
+        LlmPlan p = Infeasible(GetName(), noWidth);
+        p.stats.seconds = Since(start);
+        return p;
+    }
     const std::vector<uint32_t> bits(nl, original);
     const auto maxLayers = model.GetScenario().GetMaxLayersPerServer();
     const std::size_t maxShard = maxLayers ? *maxLayers : nl;
@@ -226,10 +318,12 @@ LlmEdgeShardSolver::Solve(const LlmCostModel& model) const
         if (dp[(nl - 1) * ns + bestI] == inf)
         {
             std::string why = ExplainInfeasible(model, bits);
-            LlmPlan p = Infeasible(GetName(),
-                                   "edgeshard found no shard placement at the original "
-                                       + std::to_string(original) + " bits"
-                                       + (why.empty() ? std::string() : "; " + why));
+            LlmPlan p = Infeasible(
+                GetName(),
+                "edgeshard found no shard placement at "
+                    + (original == unquantized ? std::string("the original ") : std::string())
+                    + std::to_string(original) + " bits"
+                    + (why.empty() ? std::string() : "; " + why));
             p.stats.seconds = Since(start);
             return p;
         }
@@ -274,7 +368,9 @@ LlmEdgeShardSolver::Solve(const LlmCostModel& model) const
                 plan.placement[m] = {srv, original};
             }
         }
-        plan.message = std::to_string(shards.size()) + " shards, no quantization";
+        plan.message = std::to_string(shards.size()) + " shards, "
+                       + (original == unquantized ? std::string("no quantization")
+                                                  : WidthNote(original, unquantized));
         Finish(model, plan, LlmSolverStatus::FEASIBLE);
         plan.stats.seconds = Since(start);
         return plan;

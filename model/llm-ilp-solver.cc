@@ -6,10 +6,10 @@
 #include "ns3/log.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <glpk.h>
 #include <numeric>
+#include <sstream>
 
 namespace ns3
 {
@@ -19,17 +19,11 @@ NS_LOG_COMPONENT_DEFINE("LlmIlpSolver");
 namespace
 {
 
-using Clock = std::chrono::steady_clock;
-
-double
-Since(Clock::time_point start)
-{
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 /**
  * Incumbent search on a layered graph: multi-start greedy, repair and local search (relocate a
- * layer to another server, swap the servers of two layers) under (2d) and summed (2e).
+ * layer to another server, swap the servers of two layers) under (2d) and summed (2e). Every
+ * step stops at the deadline of the current phase (SetDeadline) and keeps what it has: a
+ * construction cut short is dropped, a local search cut short keeps its (feasible) moves.
  */
 class IncumbentSearch
 {
@@ -48,6 +42,9 @@ class IncumbentSearch
         }
     }
 
+    /// Bound every later step by this deadline (not null).
+    void SetDeadline(const LlmSolverDeadline* deadline) { m_deadline = deadline; }
+
     /// Offer a path (any, possibly infeasible): repair, improve, keep if best.
     void Offer(std::vector<std::size_t> path)
     {
@@ -63,14 +60,30 @@ class IncumbentSearch
     /// Greedy construction from every first server, local search on the best few.
     void MultiStart()
     {
-        std::vector<std::pair<double, std::vector<std::size_t>>> starts;
-        for (std::size_t s0 = 0; s0 < m_ns; ++s0)
+        // The first servers in order of the first layer's cost, so that the deadline cuts the
+        // least promising starts; then back in server order, so that the sort by cost below
+        // sees the same sequence whatever the order of construction.
+        std::vector<std::size_t> order(m_ns);
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
+            return m_g.Node(0, a) < m_g.Node(0, b);
+        });
+        std::vector<std::pair<std::size_t, std::vector<std::size_t>>> built;
+        for (std::size_t k = 0; k < m_ns && !m_deadline->Expired(); ++k)
         {
             std::vector<std::size_t> path;
-            if (Construct(s0, path))
+            if (Construct(order[k], path))
             {
-                starts.emplace_back(m_g.PathCost(path), path);
+                built.emplace_back(order[k], std::move(path));
             }
+        }
+        std::sort(built.begin(), built.end(), [](const auto& a, const auto& b) {
+            return a.first < b.first;
+        });
+        std::vector<std::pair<double, std::vector<std::size_t>>> starts;
+        for (auto& [s0, path] : built)
+        {
+            starts.emplace_back(m_g.PathCost(path), std::move(path));
         }
         std::sort(starts.begin(), starts.end(), [](const auto& a, const auto& b) {
             return a.first < b.first;
@@ -159,7 +172,8 @@ class IncumbentSearch
         used[s0] += m_g.Storage(0);
         for (std::size_t l = 1; l < m_nl; ++l)
         {
-            if (!Choose(l, path, false, count, used, path[l]))
+            if ((l % 64 == 0 && m_deadline->Expired())
+                || !Choose(l, path, false, count, used, path[l]))
             {
                 return false;
             }
@@ -176,6 +190,10 @@ class IncumbentSearch
         std::vector<double> used(m_ns, 0.0);
         for (std::size_t l = 0; l < m_nl; ++l)
         {
+            if (l % 64 == 0 && m_deadline->Expired())
+            {
+                return false;
+            }
             const std::size_t i = path[l];
             const bool bad = count[i] >= m_maxLayers || used[i] + m_g.Storage(l) > m_cap[i]
                              || !std::isfinite(m_g.Node(l, i))
@@ -225,6 +243,11 @@ class IncumbentSearch
             improved = false;
             for (std::size_t l = 0; l < m_nl; ++l)
             {
+                if (m_deadline->Expired())
+                {
+                    improved = false; // s is feasible: every move kept it so
+                    break;
+                }
                 // Relocate layer l.
                 const std::size_t old = s[l];
                 const double before = Terms(s, l, l);
@@ -285,6 +308,7 @@ class IncumbentSearch
     std::vector<double> m_cap;
     std::vector<std::size_t> m_best;
     double m_bestCost{INFINITY};
+    const LlmSolverDeadline* m_deadline{nullptr};
 };
 
 /// The Lagrangian relaxation of (2d) and summed (2e): prices and the bound they prove.
@@ -297,14 +321,26 @@ struct LagrangianBound
     uint32_t iterations{0};           //!< Subgradient iterations
 };
 
-/// Subgradient optimization of the Lagrangian dual (Polyak steps towards the incumbent).
+/**
+ * Subgradient optimization of the Lagrangian dual (Polyak steps towards the incumbent). No
+ * iteration starts after `budget` seconds; a shortest path stops only at the solve's deadline
+ * (a path cut short is lost work); the incumbent search offered a path gets a tenth of the
+ * budget (a local search cut short keeps its moves).
+ */
 LagrangianBound
 OptimizeLagrangian(const LlmLayeredGraph& g,
                    const LlmCostModel& model,
                    IncumbentSearch& incumbent,
-                   double timeBudget)
+                   const LlmSolverDeadline& deadline,
+                   double budget)
 {
-    const auto start = Clock::now();
+    const LlmSolverDeadline phase = deadline.Within(budget);
+    auto offer = [&](const std::vector<std::size_t>& p) {
+        const LlmSolverDeadline search = phase.Within(0.1 * budget);
+        incumbent.SetDeadline(&search);
+        incumbent.Offer(p);
+        incumbent.SetDeadline(&deadline);
+    };
     const std::size_t nl = g.GetNLayers();
     const std::size_t ns = g.GetNServers();
     const auto k = model.GetScenario().GetMaxLayersPerServer();
@@ -340,7 +376,11 @@ OptimizeLagrangian(const LlmLayeredGraph& g,
             price[i] = std::isfinite(cap) ? nu[i] / cap : 0.0;
             constant += std::isfinite(cap) ? nu[i] : 0.0;
         }
-        const double sp = g.ShortestPath(pi, price, nullptr, nullptr, path);
+        const double sp = g.ShortestPath(pi, price, nullptr, nullptr, path, &deadline);
+        if (std::isnan(sp))
+        {
+            break; // out of time inside the shortest path
+        }
         best.iterations = it + 1;
         if (!std::isfinite(sp))
         {
@@ -362,12 +402,12 @@ OptimizeLagrangian(const LlmLayeredGraph& g,
         }
         if (!relaxCount && !relaxStorage)
         {
-            incumbent.Offer(path);
+            offer(path);
             break; // the shortest path is the optimum
         }
         if (it % 10 == 0 || incumbent.Feasible(path))
         {
-            incumbent.Offer(path);
+            offer(path);
         }
         const double ub = incumbent.BestCost();
         if (std::isfinite(ub) && best.bound >= ub * (1 - tol))
@@ -405,7 +445,7 @@ OptimizeLagrangian(const LlmLayeredGraph& g,
                 norm2 += gNu[i] * gNu[i];
             }
         }
-        if (norm2 == 0 || theta < 1e-6 || Since(start) > timeBudget)
+        if (norm2 == 0 || theta < 1e-6 || phase.Expired())
         {
             break;
         }
@@ -430,6 +470,7 @@ struct CallbackData
     bool given{false};                             //!< Incumbent handed over
     uint64_t nodes{0};                             //!< B&B nodes so far
     double bound{-INFINITY};                       //!< Best node bound
+    const LlmSolverDeadline* deadline{nullptr};    //!< Stop the search once it passes
 };
 
 void
@@ -451,6 +492,10 @@ Callback(glp_tree* tree, void* info)
     {
         d->bound = glp_ios_node_bound(tree, best);
     }
+    if (d->deadline && d->deadline->Expired())
+    {
+        glp_ios_terminate(tree); // tm_lim as well, checked between GLPK's own steps
+    }
 }
 
 } // namespace
@@ -465,16 +510,28 @@ LlmPlan
 LlmIlpSolver::Solve(const LlmCostModel& model) const
 {
     NS_LOG_FUNCTION(this);
-    const auto start = Clock::now();
+    const LlmSolverDeadline deadline(m_options.timeLimitSeconds);
     const std::size_t nl = model.GetNLayers();
     const std::size_t ns = model.GetNServers();
     const uint32_t original = model.GetScenario().GetModel().GetOriginalBits();
     LlmPlan plan;
     plan.solver = GetName();
-    auto done = [&plan, &start]() {
-        plan.stats.seconds = Since(start);
+    auto done = [&plan, &deadline]() {
+        plan.stats.seconds = deadline.Elapsed();
         return plan;
     };
+    auto timeLimit = [&deadline](const std::string& phase) {
+        std::ostringstream os;
+        os << "time limit (" << deadline.GetLimit() << " s) reached in " << phase;
+        return os.str();
+    };
+    const std::string tooLarge = CheckPairLimit(model, GetName());
+    if (!tooLarge.empty())
+    {
+        plan.status = LlmSolverStatus::NO_SOLUTION;
+        plan.message = tooLarge;
+        return done();
+    }
 
     // b*_l, and the widths each layer may take in the formulation.
     const std::vector<uint32_t> bits =
@@ -491,11 +548,18 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
             candidates[l] = {bits[l]};
         }
     }
-    const std::string why = ExplainInfeasible(model, bits);
+    const std::string why = ExplainInfeasible(model, bits, &deadline);
     if (!why.empty())
     {
         plan.status = LlmSolverStatus::INFEASIBLE;
         plan.message = why;
+        return done();
+    }
+    if (deadline.Expired())
+    {
+        plan.status = LlmSolverStatus::NO_SOLUTION;
+        plan.message = timeLimit("the bit reduction and feasibility checks (2d, 2e, 2f)")
+                       + " without a feasible placement";
         return done();
     }
 
@@ -503,16 +567,80 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
     const LlmLayeredGraph g(model, bits);
     IncumbentSearch incumbent(g, model);
     LagrangianBound lagrangian;
+    // Stop at a phase's end: the incumbent if there is one (gap from the best bound), else none.
+    auto stop = [&](const std::string& reason) {
+        plan.stats.heuristicSeconds = deadline.Elapsed();
+        double bound = lagrangian.bound;
+        double cheapest = 0; // Σ_l min_i cp(l, i, b*_l): every placement costs at least this
+        for (std::size_t l = 0; l < nl; ++l)
+        {
+            double c = INFINITY;
+            for (std::size_t i = 0; i < ns; ++i)
+            {
+                c = std::min(c, g.Node(l, i));
+            }
+            cheapest += c;
+        }
+        bound = std::max(bound, cheapest);
+        if (std::isfinite(incumbent.BestCost()))
+        {
+            plan.placement = g.ToPlacement(incumbent.Best());
+            Finish(model, plan, LlmSolverStatus::FEASIBLE);
+            plan.stats.lowerBound = std::min(bound, plan.objective);
+            plan.stats.gap = plan.objective > 0
+                                 ? (plan.objective - plan.stats.lowerBound) / plan.objective
+                                 : 0.0;
+            // A bound that meets the incumbent proves it optimal, as GLPK would have.
+            const bool proven =
+                plan.status == LlmSolverStatus::FEASIBLE && plan.stats.gap <= 1e-9;
+            if (proven)
+            {
+                plan.status = LlmSolverStatus::OPTIMAL;
+            }
+            plan.message =
+                reason
+                + (proven ? "; the heuristic incumbent is returned, proven optimal by the bound"
+                          : "; the heuristic incumbent is returned, gap "
+                                + std::to_string(100 * plan.stats.gap) + " %");
+        }
+        else
+        {
+            plan.status = LlmSolverStatus::NO_SOLUTION;
+            plan.message = reason + " without a feasible placement";
+            plan.stats.lowerBound = std::isfinite(bound) ? bound : 0.0;
+        }
+        NS_LOG_INFO(GetName() << ": " << plan.message);
+        return done();
+    };
+    if (deadline.Expired())
+    {
+        return stop(timeLimit("building the layered graph"));
+    }
     const bool prune = m_options.lagrangianPruning && candidates[0].size() == 1
                        && std::all_of(candidates.begin(), candidates.end(), [](const auto& c) {
                               return c.size() == 1;
                           });
+    incumbent.SetDeadline(&deadline);
     if (m_options.lagrangianPruning || m_options.heuristicIncumbent)
     {
+        // A quarter of the limit at most for each of the incumbent search and the bound.
+        const LlmSolverDeadline incumbentDeadline =
+            deadline.Within(0.25 * m_options.timeLimitSeconds);
+        incumbent.SetDeadline(&incumbentDeadline);
         incumbent.MultiStart();
+        incumbent.SetDeadline(&deadline);
+        if (deadline.Expired())
+        {
+            return stop(timeLimit("the incumbent search (greedy starts and local search)"));
+        }
         if (m_options.lagrangianPruning)
         {
-            lagrangian = OptimizeLagrangian(g, model, incumbent, 0.25 * m_options.timeLimitSeconds);
+            lagrangian =
+                OptimizeLagrangian(g, model, incumbent, deadline, 0.25 * m_options.timeLimitSeconds);
+            if (deadline.Expired())
+            {
+                return stop(timeLimit("the Lagrangian bound (subgradient steps)"));
+            }
         }
     }
     const double ub = incumbent.BestCost();
@@ -524,7 +652,7 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
         Finish(model, plan, LlmSolverStatus::FEASIBLE);
         plan.stats.lowerBound = std::min(lagrangian.bound, plan.objective);
         plan.stats.gap = (plan.objective - plan.stats.lowerBound) / plan.objective;
-        plan.stats.heuristicSeconds = Since(start);
+        plan.stats.heuristicSeconds = deadline.Elapsed();
         plan.message = "within the requested gap by the Lagrangian bound (GLPK not run)";
         return done();
     }
@@ -533,7 +661,16 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
     if (prune && std::isfinite(ub))
     {
         std::vector<std::size_t> path;
-        g.ShortestPath(lagrangian.penalty, lagrangian.storagePrice, &forward, &backward, path);
+        const double sp = g.ShortestPath(lagrangian.penalty,
+                                         lagrangian.storagePrice,
+                                         &forward,
+                                         &backward,
+                                         path,
+                                         &deadline);
+        if (std::isnan(sp))
+        {
+            return stop(timeLimit("the pruning (prefix and suffix bounds)"));
+        }
     }
     const bool usePruning = prune && std::isfinite(ub) && !forward.empty();
     const double limit = ub + 1e-9 * std::fabs(ub) + 1e-12;
@@ -548,12 +685,13 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
                           + backward[(l + 1) * ns + j] - lagrangian.constant
                       <= limit;
     };
-    plan.stats.heuristicSeconds = Since(start);
+    plan.stats.heuristicSeconds = deadline.Elapsed();
     NS_LOG_INFO("incumbent " << ub << " Lagrangian bound " << lagrangian.bound << " after "
                              << lagrangian.iterations << " iterations, "
                              << plan.stats.heuristicSeconds << " s");
 
-    // Columns: x for (l, i, b), z for (l, i, b) -> j.
+    // Columns: x for (l, i, b), z for (l, i, b) -> j. The x of pair p = l·N + i are
+    // xs[xFirst[p]] ... xs[xFirst[p + 1] − 1]; at most MAX_COLUMNS in all.
     struct XVar
     {
         std::size_t l, i;
@@ -566,13 +704,28 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
         std::size_t j;
         int col;
     };
+    auto tooManyColumns = [&](uint64_t columns) {
+        std::ostringstream os;
+        os.precision(3);
+        os << "size limit: the ILP has more than " << static_cast<double>(columns)
+           << " columns after pruning, more than the " << MAX_COLUMNS
+           << " handed to GLPK (LlmIlpSolver::MAX_COLUMNS)";
+        return os.str();
+    };
     std::vector<XVar> xs;
-    std::vector<std::vector<std::size_t>> xAt(nl * ns); // x indices of (l, i)
+    std::vector<uint32_t> xFirst(nl * ns + 1, 0);
+    auto xBegin = [&xFirst, ns](std::size_t l, std::size_t i) { return xFirst[l * ns + i]; };
+    auto xEnd = [&xFirst, ns](std::size_t l, std::size_t i) { return xFirst[l * ns + i + 1]; };
     uint64_t before = 0;
     for (std::size_t l = 0; l < nl; ++l)
     {
+        if (deadline.Expired())
+        {
+            return stop(timeLimit("building the ILP columns"));
+        }
         for (std::size_t i = 0; i < ns; ++i)
         {
+            xFirst[l * ns + i] = static_cast<uint32_t>(xs.size());
             for (uint32_t b : candidates[l])
             {
                 if (model.StorageBytes(l, b) > model.StorageCapacity(i) * (1 + 1e-12))
@@ -582,12 +735,16 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
                 ++before;
                 if (nodeKept(l, i))
                 {
-                    xAt[l * ns + i].push_back(xs.size());
+                    if (xs.size() >= MAX_COLUMNS)
+                    {
+                        return stop(tooManyColumns(xs.size()));
+                    }
                     xs.push_back({l, i, b, static_cast<int>(xs.size()) + 1});
                 }
             }
         }
     }
+    xFirst[nl * ns] = static_cast<uint32_t>(xs.size());
     std::vector<ZVar> zs;
     const bool sameServer = g.SameServerAllowed();
     for (std::size_t u = 0; u < xs.size(); ++u)
@@ -597,9 +754,13 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
         {
             continue;
         }
+        if (u % 64 == 0 && deadline.Expired())
+        {
+            return stop(timeLimit("building the ILP columns"));
+        }
         for (std::size_t j = 0; j < ns; ++j)
         {
-            if (xAt[(x.l + 1) * ns + j].empty() || (j == x.i && !sameServer)
+            if (xBegin(x.l + 1, j) == xEnd(x.l + 1, j) || (j == x.i && !sameServer)
                 || (j != x.i && model.LinkBps(x.i, j) <= 0))
             {
                 continue;
@@ -607,11 +768,17 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
             ++before;
             if (edgeKept(x.l, x.i, j))
             {
+                if (xs.size() + zs.size() >= MAX_COLUMNS)
+                {
+                    return stop(tooManyColumns(xs.size() + zs.size()));
+                }
                 zs.push_back({u, j, static_cast<int>(xs.size() + zs.size()) + 1});
             }
         }
     }
     plan.stats.columnsBeforePruning = before;
+    forward = std::vector<double>(); // not needed any more: free before GLPK allocates
+    backward = std::vector<double>();
 
     if (xs.empty())
     {
@@ -623,6 +790,11 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
     }
 
     glp_prob* lp = glp_create_prob();
+    // Stop while building: free the problem first.
+    auto stopBuilding = [&]() {
+        glp_delete_prob(lp);
+        return stop(timeLimit("building the GLPK problem"));
+    };
     glp_set_obj_dir(lp, GLP_MIN);
     glp_add_cols(lp, static_cast<int>(xs.size() + zs.size()));
     for (const XVar& x : xs)
@@ -653,28 +825,33 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
     for (std::size_t l = 0; l < nl; ++l)
     {
         const int r = addRow(GLP_FX, 1.0);
-        for (std::size_t i = 0; i < ns; ++i)
+        for (uint32_t u = xBegin(l, 0); u < xEnd(l, ns - 1); ++u)
         {
-            for (std::size_t u : xAt[l * ns + i])
-            {
-                entry(r, xs[u].col, 1.0);
-            }
+            entry(r, xs[u].col, 1.0);
         }
+    }
+    if (deadline.Expired())
+    {
+        return stopBuilding();
     }
     // (2d) layers per server; (2e) summed storage where it can bind.
     const auto maxLayers = model.GetScenario().GetMaxLayersPerServer();
     for (std::size_t i = 0; i < ns; ++i)
     {
+        if (deadline.Expired())
+        {
+            return stopBuilding();
+        }
         std::size_t layersHere = 0;
         double storageHere = 0;
         for (std::size_t l = 0; l < nl; ++l)
         {
             double most = 0;
-            for (std::size_t u : xAt[l * ns + i])
+            for (uint32_t u = xBegin(l, i); u < xEnd(l, i); ++u)
             {
                 most = std::max(most, model.StorageBytes(l, xs[u].b));
             }
-            layersHere += xAt[l * ns + i].empty() ? 0 : 1;
+            layersHere += xBegin(l, i) == xEnd(l, i) ? 0 : 1;
             storageHere += most;
         }
         if (maxLayers && layersHere > *maxLayers)
@@ -683,7 +860,7 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
             glp_set_row_bnds(lp, r, GLP_UP, 0.0, *maxLayers);
             for (std::size_t l = 0; l < nl; ++l)
             {
-                for (std::size_t u : xAt[l * ns + i])
+                for (uint32_t u = xBegin(l, i); u < xEnd(l, i); ++u)
                 {
                     entry(r, xs[u].col, 1.0);
                 }
@@ -695,7 +872,7 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
             glp_set_row_bnds(lp, r, GLP_UP, 0.0, model.StorageCapacity(i));
             for (std::size_t l = 0; l < nl; ++l)
             {
-                for (std::size_t u : xAt[l * ns + i])
+                for (uint32_t u = xBegin(l, i); u < xEnd(l, i); ++u)
                 {
                     entry(r, xs[u].col, model.StorageBytes(l, xs[u].b));
                 }
@@ -704,7 +881,6 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
     }
     // (2f) flow: out of every x of layers < L−1, into every (l+1, j).
     std::vector<int> outRow(xs.size(), 0);
-    std::vector<int> inRow(nl * ns, 0);
     for (std::size_t u = 0; u < xs.size(); ++u)
     {
         if (xs[u].l + 1 < nl)
@@ -713,14 +889,19 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
             entry(outRow[u], xs[u].col, -1.0);
         }
     }
+    if (deadline.Expired())
+    {
+        return stopBuilding();
+    }
+    std::vector<int> inRow(nl * ns, 0);
     for (std::size_t l = 1; l < nl; ++l)
     {
         for (std::size_t j = 0; j < ns; ++j)
         {
-            if (!xAt[l * ns + j].empty())
+            if (xBegin(l, j) != xEnd(l, j))
             {
                 inRow[l * ns + j] = addRow(GLP_FX, 0.0);
-                for (std::size_t u : xAt[l * ns + j])
+                for (uint32_t u = xBegin(l, j); u < xEnd(l, j); ++u)
                 {
                     entry(inRow[l * ns + j], xs[u].col, -1.0);
                 }
@@ -731,6 +912,10 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
     {
         entry(outRow[z.x], z.col, 1.0);
         entry(inRow[(xs[z.x].l + 1) * ns + z.j], z.col, 1.0);
+    }
+    if (deadline.Expired())
+    {
+        return stopBuilding();
     }
     glp_load_matrix(lp, static_cast<int>(ia.size()) - 1, ia.data(), ja.data(), ar.data());
     plan.stats.rows = static_cast<uint64_t>(glp_get_num_rows(lp));
@@ -746,7 +931,7 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
         std::vector<std::size_t> chosen(nl, xs.size());
         for (std::size_t l = 0; l < nl; ++l)
         {
-            for (std::size_t u : xAt[l * ns + path[l]])
+            for (uint32_t u = xBegin(l, path[l]); u < xEnd(l, path[l]); ++u)
             {
                 if (xs[u].b == bits[l])
                 {
@@ -764,16 +949,23 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
             }
         }
     }
+    if (deadline.Expired())
+    {
+        return stopBuilding();
+    }
 
+    // GLPK: the rest of the limit (tm_lim), and the callback stops the search at the deadline.
+    auto remainingMs = [&deadline]() {
+        return static_cast<int>(std::clamp(deadline.Remaining() * 1000.0, 1.0, 2.0e9));
+    };
     const int msg = m_options.verbosity >= 2 ? GLP_MSG_ON : GLP_MSG_OFF;
-    const double remaining = m_options.timeLimitSeconds - Since(start);
-    const int tmLim = static_cast<int>(std::clamp(remaining * 1000.0, 1.0, 2.0e9));
     CallbackData cb;
     cb.incumbent = giveIncumbent ? &start1 : nullptr;
+    cb.deadline = &deadline;
     glp_iocp parm;
     glp_init_iocp(&parm);
     parm.msg_lev = msg;
-    parm.tm_lim = tmLim;
+    parm.tm_lim = remainingMs();
     parm.mip_gap = m_options.relativeGap;
     parm.cb_func = Callback;
     parm.cb_info = &cb;
@@ -785,20 +977,20 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
         glp_smcp sparm;
         glp_init_smcp(&sparm);
         sparm.msg_lev = msg;
-        sparm.tm_lim = tmLim;
+        sparm.tm_lim = remainingMs();
         sparm.presolve = GLP_ON;
         ret = glp_simplex(lp, &sparm);
         if (ret == 0 && glp_get_status(lp) != GLP_OPT)
         {
             lpInfeasible = glp_get_status(lp) == GLP_NOFEAS;
         }
-        parm.tm_lim = static_cast<int>(
-            std::clamp((m_options.timeLimitSeconds - Since(start)) * 1000.0, 1.0, 2.0e9));
+        parm.tm_lim = remainingMs();
     }
     if (!lpInfeasible && (ret == 0 || parm.presolve == GLP_ON))
     {
         ret = glp_intopt(lp, &parm);
     }
+    const bool outOfTime = ret == GLP_ETMLIM || ret == GLP_ESTOP;
     const int mipStatus = lpInfeasible ? GLP_NOFEAS : glp_mip_status(lp);
     plan.stats.nodes = cb.nodes;
     if (mipStatus == GLP_OPT || mipStatus == GLP_FEAS)
@@ -818,9 +1010,10 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
         plan.stats.lowerBound = std::min(plan.stats.lowerBound, plan.objective);
         plan.stats.gap =
             plan.objective > 0 ? (plan.objective - plan.stats.lowerBound) / plan.objective : 0.0;
-        if (ret == GLP_ETMLIM)
+        if (outOfTime)
         {
-            plan.message = "time limit reached; gap " + std::to_string(100 * plan.stats.gap) + " %";
+            plan.message = timeLimit("GLPK's branch and cut") + "; gap "
+                           + std::to_string(100 * plan.stats.gap) + " %";
         }
     }
     else if (mipStatus == GLP_NOFEAS || ret == GLP_ENOPFS)
@@ -840,14 +1033,17 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
             plan.objective > 0 ? (plan.objective - plan.stats.lowerBound) / plan.objective : 0.0;
         plan.message =
             "GLPK stopped before improving the heuristic incumbent ("
-            + std::string(ret == GLP_ETMLIM ? "time limit" : "code " + std::to_string(ret))
+            + (outOfTime ? timeLimit(parm.presolve == GLP_OFF && cb.nodes == 0
+                                         ? "GLPK's root LP"
+                                         : "GLPK's branch and cut")
+                         : "code " + std::to_string(ret))
             + "); gap " + std::to_string(100 * plan.stats.gap) + " %";
     }
     else
     {
         plan.status = LlmSolverStatus::NO_SOLUTION;
-        plan.message = ret == GLP_ETMLIM ? "time limit reached without a feasible placement"
-                                         : "GLPK stopped (code " + std::to_string(ret) + ")";
+        plan.message = outOfTime ? timeLimit("GLPK") + " without a feasible placement"
+                                 : "GLPK stopped (code " + std::to_string(ret) + ")";
         plan.stats.lowerBound = std::max(lagrangian.bound, cb.bound);
     }
     glp_delete_prob(lp);

@@ -26,12 +26,25 @@ namespace ns3
  * exceeds the incumbent are removed (exact: they cannot be in a better solution); (3) the
  * incumbent is handed to GLPK's branch and cut (glp_ios_heur_sol). GLPK proves optimality.
  *
+ * The time limit bounds every phase: the feasibility checks, the incumbent search and the
+ * Lagrangian bound (at most a quarter of the limit each), the pruning, the building of the GLPK
+ * problem (at most MAX_COLUMNS columns) and GLPK itself (tm_lim and its callback). A phase that
+ * runs out of time returns the heuristic incumbent (status FEASIBLE, gap from the best bound
+ * proven) or, without one, status NO_SOLUTION; the message names the phase. Instances with more
+ * than MAX_PAIRS (layer, server) pairs are refused.
+ *
  * With Bits::ORIGINAL every layer keeps its original bits: the "uniform-bits" baseline (the
  * optimal placement without quantization).
  */
 class LlmIlpSolver : public LlmPlacementSolver
 {
   public:
+    /**
+     * Most columns (x and z variables, after pruning) handed to GLPK: a larger ILP is not
+     * built, the incumbent is returned instead (status FEASIBLE, or NO_SOLUTION without one).
+     */
+    static constexpr std::size_t MAX_COLUMNS = 5000000;
+
     /// Which bit widths the layers may take.
     enum class Bits
     {

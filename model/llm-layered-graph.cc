@@ -4,6 +4,8 @@
 
 #include "ns3/assert.h"
 
+#include <cmath>
+
 namespace ns3
 {
 
@@ -45,39 +47,50 @@ LlmLayeredGraph::ShortestPath(const std::vector<double>& penalty,
                               const std::vector<double>& storagePrice,
                               std::vector<double>* forward,
                               std::vector<double>* backward,
-                              std::vector<std::size_t>& path) const
+                              std::vector<std::size_t>& path,
+                              const LlmSolverDeadline* deadline) const
 {
     const std::size_t n = m_nServers;
-    std::vector<double> localF;
-    std::vector<double>& f = forward ? *forward : localF;
-    f.assign(m_nLayers * n, INF);
-    std::vector<std::size_t> pred(m_nLayers * n, 0);
+    // F of every layer when the caller wants it, else of the current and the next layer only.
+    std::vector<double> rows;
+    std::vector<double>& f = forward ? *forward : rows;
+    f.assign((forward ? m_nLayers : 2) * n, INF);
+    auto row = [&](std::size_t l) { return forward ? l * n : (l % 2) * n; };
+    std::vector<uint32_t> pred(m_nLayers * n, 0); // N ≤ 2³² (an N × N link matrix exists)
     for (std::size_t i = 0; i < n; ++i)
     {
         f[i] = PricedNode(0, i, penalty, storagePrice);
     }
     for (std::size_t l = 0; l + 1 < m_nLayers; ++l)
     {
+        if (deadline && deadline->Expired())
+        {
+            path.clear();
+            return NAN;
+        }
+        const std::size_t from = row(l);
+        const std::size_t to = row(l + 1);
         for (std::size_t j = 0; j < n; ++j)
         {
             const double node = PricedNode(l + 1, j, penalty, storagePrice);
             if (node == INF)
             {
+                f[to + j] = INF;
                 continue;
             }
             double best = INF;
             std::size_t arg = 0;
             for (std::size_t i = 0; i < n; ++i)
             {
-                const double c = f[l * n + i] + Edge(l, i, j);
+                const double c = f[from + i] + Edge(l, i, j);
                 if (c < best)
                 {
                     best = c;
                     arg = i;
                 }
             }
-            f[(l + 1) * n + j] = best + node;
-            pred[(l + 1) * n + j] = arg;
+            f[to + j] = best + node;
+            pred[(l + 1) * n + j] = static_cast<uint32_t>(arg);
         }
     }
     const std::size_t last = m_nLayers - 1;
@@ -85,9 +98,9 @@ LlmLayeredGraph::ShortestPath(const std::vector<double>& penalty,
     std::size_t arg = 0;
     for (std::size_t i = 0; i < n; ++i)
     {
-        if (f[last * n + i] < best)
+        if (f[row(last) + i] < best)
         {
-            best = f[last * n + i];
+            best = f[row(last) + i];
             arg = i;
         }
     }
@@ -110,6 +123,11 @@ LlmLayeredGraph::ShortestPath(const std::vector<double>& penalty,
         }
         for (std::size_t l = last; l > 0; --l)
         {
+            if (deadline && deadline->Expired())
+            {
+                path.clear();
+                return NAN;
+            }
             for (std::size_t j = 0; j < n; ++j)
             {
                 const double node = PricedNode(l, j, penalty, storagePrice);

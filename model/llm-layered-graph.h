@@ -4,6 +4,7 @@
 #define LLM_LAYERED_GRAPH_H
 
 #include "llm-cost-model.h"
+#include "llm-placement-solver.h"
 
 #include <cstdint>
 #include <vector>
@@ -21,8 +22,8 @@ namespace ns3
  * A path through the L layers is a placement; without (2d) and summed (2e) the cheapest path is
  * the optimum. With node penalties π_i (added to every node of server i) and storage prices
  * ν_i (ν_i · storage of the layer) the same shortest path evaluates the Lagrangian relaxation of
- * (2d) and (2e). Computation only: O(L · N²) per shortest path, no allocation after
- * construction.
+ * (2d) and (2e). Computation only: O(L · N²) per shortest path, which stops at a deadline;
+ * memory O(L · N) (the callers check LlmPlacementSolver::MAX_PAIRS first).
  */
 class LlmLayeredGraph
 {
@@ -87,13 +88,16 @@ class LlmLayeredGraph
      * @param backward if not null, receives G(l, i): cheapest suffix after (l, i), its node
      *        cost excluded
      * @param path receives the server of each layer on a cheapest path
-     * @return the path cost with prices (+∞ if no path)
+     * @param deadline checked once per layer; may be null
+     * @return the path cost with prices (+∞ if no path), NaN if the deadline passed first (then
+     *         path, forward and backward are incomplete)
      */
     double ShortestPath(const std::vector<double>& penalty,
                         const std::vector<double>& storagePrice,
                         std::vector<double>* forward,
                         std::vector<double>* backward,
-                        std::vector<std::size_t>& path) const;
+                        std::vector<std::size_t>& path,
+                        const LlmSolverDeadline* deadline = nullptr) const;
 
     /**
      * @brief Priced node cost.

@@ -91,7 +91,8 @@ LlmMessenger::GetTypeId()
                             MakeTraceSourceAccessor(&LlmMessenger::m_rxTrace),
                             "ns3::LlmMessenger::HeaderTracedCallback")
             .AddTraceSource("Lost",
-                            "A message was detected lost (UDP).",
+                            "A message was detected lost (UDP reassembly timeout), or could not "
+                            "be sent (TCP connection failed or reset).",
                             MakeTraceSourceAccessor(&LlmMessenger::m_lostTrace),
                             "ns3::LlmMessenger::HeaderTracedCallback");
     return tid;
@@ -261,6 +262,8 @@ LlmMessenger::Send(const Address& to, LlmActivationHeader header, double paceBps
             peer.socket->SetConnectCallback(MakeCallback(&LlmMessenger::ConnectionSucceeded, this),
                                             MakeCallback(&LlmMessenger::ConnectionFailed, this));
             peer.socket->SetSendCallback(MakeCallback(&LlmMessenger::Flush, this));
+            peer.socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
+                                           MakeCallback(&LlmMessenger::ConnectionFailed, this));
             peer.socket->Connect(to);
         }
         else if (peer.connected)
@@ -332,6 +335,25 @@ LlmMessenger::ConnectionFailed(Ptr<Socket> socket)
 {
     NS_LOG_FUNCTION(this << socket);
     NS_LOG_WARN("edge-llm: TCP connection failed on node " << m_node->GetId());
+    // Every message not yet written is lost; the next Send opens a new connection.
+    for (auto it = m_peers.begin(); it != m_peers.end(); ++it)
+    {
+        if (it->second.socket != socket)
+        {
+            continue;
+        }
+        std::deque<Ptr<Packet>> queue = std::move(it->second.queue);
+        socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+        socket->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
+        m_peers.erase(it);
+        for (const Ptr<Packet>& p : queue)
+        {
+            LlmActivationHeader h;
+            p->PeekHeader(h);
+            ReportLost(h);
+        }
+        return;
+    }
 }
 
 void
@@ -486,6 +508,12 @@ LlmMessenger::ReassemblyExpired(MessageKey key)
                                                   << it->second.count << " of "
                                                   << it->second.received.size() << " fragments)");
     m_reassembly.erase(it);
+    ReportLost(h);
+}
+
+void
+LlmMessenger::ReportLost(const LlmActivationHeader& h)
+{
     ++m_messagesLost;
     m_lostTrace(h);
     if (!m_lost.IsNull())

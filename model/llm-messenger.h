@@ -150,6 +150,11 @@ class LlmMessenger : public Object
     void Flush(Ptr<Socket> socket, uint32_t available);
     void ConnectionSucceeded(Ptr<Socket> socket);
     void ConnectionFailed(Ptr<Socket> socket);
+    /**
+     * @brief Count a lost message and tell the owner (Lost trace, lost callback).
+     * @param h the lost message's header
+     */
+    void ReportLost(const LlmActivationHeader& h);
     void SendDatagram(Address to, Ptr<Packet> p);
     void ReassemblyExpired(MessageKey key);
     Peer* FindPeer(Ptr<Socket> socket);

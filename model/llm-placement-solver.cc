@@ -2,8 +2,6 @@
 
 #include "llm-placement-solver.h"
 
-#include "llm-layered-graph.h"
-
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -57,8 +55,66 @@ Bytes(double b)
 
 } // namespace
 
+LlmSolverDeadline::LlmSolverDeadline(double limitSeconds)
+    : m_start(Clock::now()),
+      m_limit(limitSeconds),
+      m_end(limitSeconds)
+{
+}
+
+LlmSolverDeadline
+LlmSolverDeadline::Within(double seconds) const
+{
+    LlmSolverDeadline d = *this;
+    d.m_end = std::min(m_end, Elapsed() + seconds);
+    return d;
+}
+
+double
+LlmSolverDeadline::Elapsed() const
+{
+    return std::chrono::duration<double>(Clock::now() - m_start).count();
+}
+
+double
+LlmSolverDeadline::Remaining() const
+{
+    return m_end - Elapsed();
+}
+
+bool
+LlmSolverDeadline::Expired() const
+{
+    return !(Elapsed() < m_end); // NaN limit: expired
+}
+
+std::string
+LlmPlacementSolver::CheckPairLimit(const LlmCostModel& model, const std::string& solver)
+{
+    const double pairs =
+        static_cast<double>(model.GetNLayers()) * static_cast<double>(model.GetNServers());
+    if (pairs <= MAX_PAIRS)
+    {
+        return "";
+    }
+    std::ostringstream os;
+    os.precision(3);
+    os << "size limit: " << model.GetNLayers() << " layers x " << model.GetNServers()
+       << " servers = " << pairs << " (layer, server) pairs, more than the " << MAX_PAIRS
+       << " the " << solver << " solver accepts (LlmPlacementSolver::MAX_PAIRS)";
+    return os.str();
+}
+
 std::string
 LlmPlacementSolver::ExplainInfeasible(const LlmCostModel& model, const std::vector<uint32_t>& bits)
+{
+    return ExplainInfeasible(model, bits, nullptr);
+}
+
+std::string
+LlmPlacementSolver::ExplainInfeasible(const LlmCostModel& model,
+                                      const std::vector<uint32_t>& bits,
+                                      const LlmSolverDeadline* deadline)
 {
     const LlmScenario& s = model.GetScenario();
     const auto& layers = s.GetModel().GetLayers();
@@ -126,27 +182,44 @@ LlmPlacementSolver::ExplainInfeasible(const LlmCostModel& model, const std::vect
                + " in total at their smallest allowed bits; all servers together store "
                + Bytes(totalHave);
     }
-    // (2f): no chain of links through servers able to host each layer.
-    const LlmLayeredGraph g(model, bits);
+    // (2f): no chain of links through servers able to host each layer. Whether some reachable
+    // server links to j depends only on the set of reachable servers, which rarely changes
+    // from one layer to the next: recomputed (O(N²)) only when it does, O(N) per layer else.
+    const bool sameServer = !maxLayers || *maxLayers >= 2;
+    auto hosts = [&](std::size_t l, std::size_t i) {
+        return model.StorageBytes(l, bits[l]) <= model.StorageCapacity(i)
+               && model.ComputeDelay(l, i, bits[l]) < LlmCostModel::INFEASIBLE;
+    };
     std::vector<bool> reach(ns);
     for (std::size_t i = 0; i < ns; ++i)
     {
-        reach[i] = g.Node(0, i) < LlmLayeredGraph::INF;
+        reach[i] = hosts(0, i);
     }
+    std::vector<bool> linkedFrom; // linkedFrom[j]: a reachable server i != j links to j
+    std::vector<bool> linkedFor;  // the reach set linkedFrom was computed for
     for (std::size_t l = 0; l + 1 < nl; ++l)
     {
+        if (deadline && deadline->Expired())
+        {
+            return "";
+        }
+        if (linkedFrom.empty() || reach != linkedFor)
+        {
+            linkedFrom.assign(ns, false);
+            for (std::size_t j = 0; j < ns; ++j)
+            {
+                for (std::size_t i = 0; i < ns && !linkedFrom[j]; ++i)
+                {
+                    linkedFrom[j] = i != j && reach[i] && model.LinkBps(i, j) > 0;
+                }
+            }
+            linkedFor = reach;
+        }
         std::vector<bool> next(ns, false);
         bool any = false;
         for (std::size_t j = 0; j < ns; ++j)
         {
-            if (g.Node(l + 1, j) == LlmLayeredGraph::INF)
-            {
-                continue;
-            }
-            for (std::size_t i = 0; i < ns && !next[j]; ++i)
-            {
-                next[j] = reach[i] && g.Edge(l, i, j) < LlmLayeredGraph::INF;
-            }
+            next[j] = ((sameServer && reach[j]) || linkedFrom[j]) && hosts(l + 1, j);
             any = any || next[j];
         }
         if (!any)
@@ -154,7 +227,7 @@ LlmPlacementSolver::ExplainInfeasible(const LlmCostModel& model, const std::vect
             return "constraint 2f: no link leads from a server able to host layer " + layers[l].name
                    + " (and every layer before it) to a server able to host " + layers[l + 1].name;
         }
-        reach = next;
+        reach.swap(next);
     }
     return "";
 }

@@ -5,6 +5,7 @@
 
 #include "llm-cost-model.h"
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,7 +22,7 @@ enum class LlmSolverStatus
     OPTIMAL,     //!< Proven optimal (within the requested relative MIP gap, 0 by default)
     FEASIBLE,    //!< A feasible plan; optimality not proven (time limit, gap, or a heuristic)
     INFEASIBLE,  //!< No placement satisfies the constraints (the message says which)
-    NO_SOLUTION, //!< Time limit reached without a feasible plan
+    NO_SOLUTION, //!< Time limit (or a size limit) reached without a feasible plan
     RELAXED      //!< The solver solved a relaxation whose answer violates a constraint
 };
 
@@ -45,6 +46,53 @@ struct LlmSolverOptions
     bool lagrangianPruning{true};  //!< ILP: Lagrangian bound + incumbent, remove dominated vars
     bool heuristicIncumbent{true}; //!< ILP: hand the heuristic incumbent to GLPK
     bool glpkPresolve{false};      //!< ILP: GLPK's MIP presolver (needs heuristicIncumbent off)
+};
+
+/**
+ * @ingroup edge-llm
+ * @brief The wall-clock deadline of a solve, checked by every phase of every solver.
+ *
+ * A phase that finds the deadline passed stops and hands back what it has: a feasible plan
+ * found so far (status FEASIBLE, with its gap) or none (status NO_SOLUTION, with a message
+ * naming the phase). A sub-deadline (Within) shares the start and ends no later than its
+ * parent: it bounds one phase without extending the whole solve.
+ */
+class LlmSolverDeadline
+{
+  public:
+    /// The clock of every solver
+    using Clock = std::chrono::steady_clock;
+
+    /**
+     * @brief Start the clock now.
+     * @param limitSeconds the time limit, s (+∞: none; ≤ 0 or NaN: already passed)
+     */
+    explicit LlmSolverDeadline(double limitSeconds);
+
+    /**
+     * @brief A deadline for one phase: the same start, ending at the earlier of this
+     *        deadline and `seconds` from now.
+     * @param seconds the phase's own budget, s
+     * @return the phase's deadline
+     */
+    LlmSolverDeadline Within(double seconds) const;
+
+    /// @return seconds since the start
+    double Elapsed() const;
+
+    /// @return seconds left (negative once passed)
+    double Remaining() const;
+
+    /// @return true once the deadline has passed
+    bool Expired() const;
+
+    /// @return the time limit of the whole solve, s
+    double GetLimit() const { return m_limit; }
+
+  private:
+    Clock::time_point m_start; //!< Start of the solve
+    double m_limit;            //!< Limit of the whole solve, s
+    double m_end;              //!< Deadline, s after the start
 };
 
 /**
@@ -100,6 +148,13 @@ struct LlmPlan
 class LlmPlacementSolver
 {
   public:
+    /**
+     * Largest L·N (layers × servers) the graph-based solvers (ilp, dp) accept: their per-(layer,
+     * server) arrays (predecessors, prefix and suffix bounds) are bounded by it before any is
+     * allocated. A larger instance gets status NO_SOLUTION with a message naming the limit.
+     */
+    static constexpr double MAX_PAIRS = 5e7;
+
     virtual ~LlmPlacementSolver() = default;
 
     /**
@@ -130,6 +185,26 @@ class LlmPlacementSolver
      */
     static std::string ExplainInfeasible(const LlmCostModel& model,
                                          const std::vector<uint32_t>& bits);
+
+    /**
+     * @brief ExplainInfeasible() that stops once a deadline passes.
+     * @param model the cost model
+     * @param bits the bit width of each layer (0: none allowed)
+     * @param deadline checked once per layer of the link check (2f); may be null
+     * @return the reason, or "" if the quick checks find none or the deadline passed first
+     *         (the caller checks the deadline)
+     */
+    static std::string ExplainInfeasible(const LlmCostModel& model,
+                                         const std::vector<uint32_t>& bits,
+                                         const LlmSolverDeadline* deadline);
+
+    /**
+     * @brief The refusal of an instance with more than MAX_PAIRS (layer, server) pairs.
+     * @param model the cost model
+     * @param solver the solver name, for the message
+     * @return the message, or "" if the instance is within the limit
+     */
+    static std::string CheckPairLimit(const LlmCostModel& model, const std::string& solver);
 
   protected:
     /**

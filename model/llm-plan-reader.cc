@@ -3,6 +3,7 @@
 #include "llm-plan-reader.h"
 
 #include "llm-input-error.h"
+#include "llm-strict-json.h"
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -14,14 +15,7 @@ namespace ns3
 LlmPlan
 LlmPlanReader::Load(const std::string& path, const LlmCostModel& model)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-    {
-        throw LlmInputError(path, "", "cannot open the plan file for reading");
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return FromJson(text.str(), path, model);
+    return FromJson(LlmStrictJson::ReadFile(path, "plan file"), path, model);
 }
 
 LlmPlan
@@ -30,15 +24,7 @@ LlmPlanReader::FromJson(const std::string& text,
                         const LlmCostModel& model)
 {
     using Json = nlohmann::json;
-    Json j;
-    try
-    {
-        j = Json::parse(text);
-    }
-    catch (const std::exception& e)
-    {
-        throw LlmInputError(source, "", std::string("expected a JSON plan: ") + e.what());
-    }
+    const Json j = LlmStrictJson::Parse(text, source);
     const LlmScenario& s = model.GetScenario();
     const LlmProfile& profile = s.GetModel();
     if (!j.is_object() || !j.contains("layers") || !j["layers"].is_array())

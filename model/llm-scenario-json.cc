@@ -3,6 +3,7 @@
 #include "llm-scenario-json.h"
 
 #include "llm-input-error.h"
+#include "llm-strict-json.h"
 
 #include <cmath>
 #include <fstream>
@@ -209,9 +210,11 @@ ReadLayer(const JsonReader& r, const Json& j, const std::string& p)
             uint32_t bits = 0;
             const std::string& k = item.key();
             if (k.empty() || k.size() > 3 || k.find_first_not_of("0123456789") != std::string::npos
-                || (bits = static_cast<uint32_t>(std::stoul(k))) == 0)
+                || k[0] == '0' || (bits = static_cast<uint32_t>(std::stoul(k))) == 0)
             {
-                r.Fail(pk, "expected the key to be a positive bit width such as \"8\"");
+                r.Fail(pk,
+                       "expected the key to be a positive bit width written without leading "
+                       "zeros, such as \"8\"");
             }
             double e = r.Number(item.value(), pk, "a non-negative number");
             if (!(e >= 0))
@@ -263,6 +266,12 @@ ReadModel(const JsonReader& r, const Json& j, std::string& reference)
     const Json& layers = r.Array(r.Member(j, p, "layers", "a non-empty array of layers"),
                                  "model.layers",
                                  "a non-empty array of layers");
+    if (layers.size() > LlmScenario::MAX_LAYERS)
+    {
+        r.Fail("model.layers",
+               "expected at most " + std::to_string(LlmScenario::MAX_LAYERS) + " layers, got " +
+                   std::to_string(layers.size()));
+    }
     std::vector<LlmLayer> out;
     for (std::size_t i = 0; i < layers.size(); ++i)
     {
@@ -277,34 +286,13 @@ ReadModel(const JsonReader& r, const Json& j, std::string& reference)
 LlmScenario
 LlmScenarioJson::Load(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-    {
-        throw LlmInputError(path, "", "cannot open the file for reading");
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return Parse(text.str(), path);
+    return Parse(LlmStrictJson::ReadFile(path, "file"), path);
 }
 
 LlmScenario
 LlmScenarioJson::Parse(const std::string& text, const std::string& source)
 {
-    Json j;
-    try
-    {
-        j = Json::parse(text);
-    }
-    catch (const Json::parse_error& e)
-    {
-        // e.what() is "[json.exception.parse_error.101] parse error at line 3, column 5: ..."
-        std::string what = e.what();
-        auto pos = what.find("] ");
-        throw LlmInputError(source,
-                            "",
-                            "not valid JSON ("
-                                + (pos == std::string::npos ? what : what.substr(pos + 2)) + ")");
-    }
+    const Json j = LlmStrictJson::Parse(text, source);
 
     JsonReader r(source);
     r.Object(j,
@@ -348,6 +336,13 @@ LlmScenarioJson::Parse(const std::string& text, const std::string& source)
     const Json& servers = r.Array(r.Member(j, "", "servers", "a non-empty array of servers"),
                                   "servers",
                                   "a non-empty array of servers");
+    if (servers.size() > LlmScenario::MAX_SERVERS)
+    {
+        r.Fail("servers",
+               "expected at most " + std::to_string(LlmScenario::MAX_SERVERS) +
+                   " servers (the cost model keeps an N x N link matrix), got " +
+                   std::to_string(servers.size()));
+    }
     for (std::size_t i = 0; i < servers.size(); ++i)
     {
         const std::string p = JsonReader::Index("servers", i);

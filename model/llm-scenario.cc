@@ -19,6 +19,29 @@ NS_LOG_COMPONENT_DEFINE("LlmScenario");
 namespace
 {
 
+/// What a server or layer name must be.
+const char* kNameRule =
+    "expected a non-empty name of printable characters without , \" or / (names go into CSV "
+    "files and ns-3 Names)";
+
+/// Whether a name is non-empty and free of control characters, commas, quotes and slashes.
+bool
+IsPrintableName(const std::string& name)
+{
+    if (name.empty())
+    {
+        return false;
+    }
+    for (unsigned char c : name)
+    {
+        if (c < 0x20 || c == 0x7f || c == ',' || c == '"' || c == '/')
+        {
+            return false;
+        }
+    }
+    return true;
+}
+
 /// Text of a number for "got ..." in messages.
 std::string
 Got(double v)
@@ -79,14 +102,20 @@ LlmScenario::Validate(const std::string& source) const
     {
         fail(mp + ".layers", "expected a non-empty array of layers, got []");
     }
+    if (m_model.GetNLayers() > MAX_LAYERS)
+    {
+        fail(mp + ".layers",
+             "expected at most " + std::to_string(MAX_LAYERS) + " layers, got " +
+                 std::to_string(m_model.GetNLayers()));
+    }
     std::set<std::string> layerNames;
     for (std::size_t l = 0; l < m_model.GetNLayers(); ++l)
     {
         const LlmLayer& layer = m_model.GetLayer(l);
         const std::string p = Index(mp + ".layers", l);
-        if (layer.name.empty())
+        if (!IsPrintableName(layer.name))
         {
-            fail(p + ".name", "expected a non-empty string");
+            fail(p + ".name", kNameRule);
         }
         if (!layerNames.insert(layer.name).second)
         {
@@ -160,14 +189,21 @@ LlmScenario::Validate(const std::string& source) const
     {
         fail("servers", "expected a non-empty array of servers, got []");
     }
+    if (m_servers.size() > MAX_SERVERS)
+    {
+        fail("servers",
+             "expected at most " + std::to_string(MAX_SERVERS) +
+                 " servers (the cost model keeps an N x N link matrix), got " +
+                 std::to_string(m_servers.size()));
+    }
     std::set<std::string> serverNames;
     for (std::size_t i = 0; i < m_servers.size(); ++i)
     {
         const LlmServer& s = m_servers[i];
         const std::string p = Index("servers", i);
-        if (s.name.empty())
+        if (!IsPrintableName(s.name))
         {
-            fail(p + ".name", "expected a non-empty string");
+            fail(p + ".name", kNameRule);
         }
         if (!serverNames.insert(s.name).second)
         {

@@ -101,6 +101,11 @@ struct LlmQuantization
 class LlmScenario
 {
   public:
+    /// Most layers a model may have (a scenario with more is refused before solving).
+    static constexpr std::size_t MAX_LAYERS = 100000;
+    /// Most servers a scenario may have (the cost model keeps an N x N link matrix).
+    static constexpr std::size_t MAX_SERVERS = 4096;
+
     LlmScenario() = default;
 
     /**

@@ -26,7 +26,7 @@ LlmSolverFactory::Create(const std::string& name, const LlmSolverOptions& option
     }
     if (name == "uniform-bits")
     {
-        return std::make_unique<LlmIlpSolver>(options, LlmIlpSolver::Bits::ORIGINAL);
+        return std::make_unique<LlmUniformBitsSolver>(options);
     }
     if (name == "dp")
     {

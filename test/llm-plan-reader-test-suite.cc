@@ -90,7 +90,7 @@ class LlmPlanReaderTestCase : public TestCase
                                   .find("layers[0].layer: expected \"l0\""),
                               std::string::npos,
                               "layers out of order");
-        NS_TEST_ASSERT_MSG_NE(ReadError("{not json", model).find("plan.json: expected a JSON plan"),
+        NS_TEST_ASSERT_MSG_NE(ReadError("{not json", model).find("plan.json: not valid JSON"),
                               std::string::npos,
                               "not JSON");
     }

@@ -4,6 +4,8 @@
 #include "ns3/edge-llm-module.h"
 #include "ns3/test.h"
 
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -361,6 +363,373 @@ class LlmProcessPoolTestCase : public TestCase
     }
 };
 
+/// Whether text contains part.
+bool
+Has(const std::string& text, const std::string& part)
+{
+    return text.find(part) != std::string::npos;
+}
+
+/// Whether f() throws an LlmInputError whose message contains every one of what.
+template<typename F>
+bool
+RefusedWith(F f, const std::vector<std::string>& what)
+{
+    try
+    {
+        f();
+    }
+    catch (const LlmInputError& e)
+    {
+        for (const std::string& w : what)
+        {
+            if (std::string(e.what()).find(w) == std::string::npos)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+    return false;
+}
+
+/**
+ * @ingroup edge-llm-tests
+ * A SIGTERM to the process running the pool (after CatchStopSignals) stops the run at once:
+ * the running tasks get the signal and are waited for, no further task starts.
+ */
+class LlmProcessPoolStopTestCase : public TestCase
+{
+  public:
+    LlmProcessPoolStopTestCase()
+        : TestCase("Process pool: SIGTERM stops and reaps the running tasks")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        struct sigaction current;
+        sigaction(SIGTERM, nullptr, &current);
+        if (current.sa_handler == SIG_IGN)
+        {
+            return; // SIGTERM ignored here: CatchStopSignals leaves it so
+        }
+        LlmProcessPool::CatchStopSignals();
+        LlmProcessPool pool(2);
+        bool sent = false;
+        bool stoppedReport = false;
+        pool.SetProgressCallback(
+            [&](const LlmProcessPool::Progress& p) {
+                if (!sent && p.running == 2)
+                {
+                    sent = true;
+                    std::raise(SIGTERM); // recorded by the handler, the test goes on
+                }
+                stoppedReport = p.finished && p.stopped;
+            },
+            std::chrono::milliseconds(1));
+        const auto start = std::chrono::steady_clock::now();
+        const auto failures = pool.Run(4, [](std::size_t) {
+            return LlmProcessPool::Command{"sleep", "20"};
+        });
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const int stop = LlmProcessPool::GetStopSignal();
+        LlmProcessPool::ReleaseStopSignals();
+        NS_TEST_ASSERT_MSG_EQ(sent, true, "the signal was sent");
+        NS_TEST_ASSERT_MSG_EQ(stop, SIGTERM, "the signal is told");
+        NS_TEST_ASSERT_MSG_EQ(LlmProcessPool::GetStopSignal(), 0, "forgotten after release");
+        NS_TEST_ASSERT_MSG_LT(seconds, 3.0, "stopped at once, not after the tasks' 20 s");
+        NS_TEST_ASSERT_MSG_EQ(failures.size(), 2, "the two running tasks ended, none started");
+        for (const auto& f : failures)
+        {
+            NS_TEST_ASSERT_MSG_EQ(f.exitCode, 128 + SIGTERM, "ended by the forwarded SIGTERM");
+        }
+        NS_TEST_ASSERT_MSG_EQ(stoppedReport, true, "the last report says stopped");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * Part files name their sweep: a rerun finds the whole ones of its own sweep (resume), sees
+ * another sweep's as foreign and says what differs, drops half-written ones; a merge refuses
+ * another sweep's part files.
+ */
+class LlmSweepResumeTestCase : public TestCase
+{
+  public:
+    LlmSweepResumeTestCase()
+        : TestCase("Sweep resume: part files name their sweep, foreign ones are refused")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const std::string dir = CreateTempDirFilename("edge-llm-resume");
+        std::filesystem::create_directories(dir);
+        LlmSweepConfig c;
+        c.grid = {1e7, 1e8};
+        c.runs = 2;
+        c.solvers = {"greedy"};
+        c.simulate = false;
+        const LlmSweep sweep(SmallScenario(), c);
+        const std::string id = sweep.Describe();
+        NS_TEST_ASSERT_MSG_EQ(LlmSweep(SmallScenario(), c).Describe(), id, "the same sweep");
+        NS_TEST_ASSERT_MSG_EQ(Has(id, "\n"), false, "one line");
+        NS_TEST_ASSERT_MSG_EQ(sweep.GetRowsPerRun(), 1, "one solver, not simulated");
+        LlmSweepConfig more = c;
+        more.runs = 3;
+        const LlmSweep other(SmallScenario(), more);
+        LlmRandomScenario r;
+        r.layers = 4;
+        r.servers = 5;
+        r.tokens = 8; // another workload: another scenario hash
+        const LlmSweep otherScenario(r.Draw(21, 1), c);
+        NS_TEST_ASSERT_MSG_NE(otherScenario.Describe(), id, "the scenario is part of it");
+        NS_TEST_ASSERT_MSG_EQ(LlmSweepReport::Difference(other.Describe(), id),
+                              "its --runs is 3, this sweep's 2",
+                              "what differs, for people");
+        NS_TEST_ASSERT_MSG_EQ(
+            Has(LlmSweepReport::Difference(otherScenario.Describe(), id), "scenario"),
+            true,
+            "the scenario differs");
+
+        // Indices 0 and 2 done, 3 half written (no rows), a leftover temporary file, and a
+        // part file of the 3-run sweep.
+        LlmSweepReport::WritePart(dir, 0, sweep.Run(0), id);
+        LlmSweepReport::WritePart(dir, 2, sweep.Run(2), id);
+        std::ofstream(dir + "/part-run-3.csv") << "# sweep: " << id << "\n";
+        std::ofstream(dir + "/.part-run-1.csv.tmp") << "half";
+        LlmSweepReport::WritePart(dir, 5, other.Run(5), other.Describe());
+        NS_TEST_ASSERT_MSG_EQ(LlmSweepReport::ReadIdentity(dir + "/part-run-0.csv"),
+                              id,
+                              "the part file's first line");
+        LlmSweepPartScan scan = LlmSweepReport::ScanParts(dir, sweep);
+        NS_TEST_ASSERT_MSG_EQ(scan.CountDone(), 2, "two whole part files of this sweep");
+        NS_TEST_ASSERT_MSG_EQ((scan.Missing() == std::vector<std::size_t>{1, 3}),
+                              true,
+                              "indices 1 and 3 still to run");
+        NS_TEST_ASSERT_MSG_EQ(scan.foreign.size(), 1, "part-run-5 is another sweep's");
+        NS_TEST_ASSERT_MSG_EQ(scan.difference, "its --runs is 3, this sweep's 2", "why");
+        NS_TEST_ASSERT_MSG_EQ(scan.incomplete.size(), 1, "part-run-3 has no rows");
+        NS_TEST_ASSERT_MSG_EQ(scan.leftovers.size(), 1, "a temporary file");
+
+        // A merge with this sweep's identity refuses the foreign part file, naming it.
+        NS_TEST_ASSERT_MSG_EQ(RefusedWith([&]() { LlmSweepReport::Merge(dir, id); },
+                                          {"part-run-5.csv", "another sweep", "--runs is 3"}),
+                              true,
+                              "merge refuses another sweep's part file");
+        // What the sweep does on a rerun: remove foreign, incomplete and leftover files.
+        LlmSweepReport::RemoveParts(scan.foreign);
+        LlmSweepReport::RemoveParts(scan.incomplete);
+        LlmSweepReport::RemoveParts(scan.leftovers);
+        NS_TEST_ASSERT_MSG_EQ(std::filesystem::exists(dir + "/timing-run-5.txt"),
+                              false,
+                              "the timing file goes with its part file");
+        LlmSweepReport::WritePart(dir, 1, sweep.Run(1), id);
+        LlmSweepReport::WritePart(dir, 3, sweep.Run(3), id);
+        scan = LlmSweepReport::ScanParts(dir, sweep);
+        NS_TEST_ASSERT_MSG_EQ(scan.Missing().empty() && scan.foreign.empty(), true, "all done");
+        const auto rows = LlmSweepReport::Merge(dir, id);
+        NS_TEST_ASSERT_MSG_EQ(rows.size(), 4, "four runs merged");
+        std::ifstream runsCsv(dir + "/runs.csv");
+        std::string header;
+        std::getline(runsCsv, header);
+        NS_TEST_ASSERT_MSG_EQ(header, LlmSweepReport::CsvHeader(), "runs.csv has no sweep line");
+
+        // An earlier version's part file (no sweep line) is foreign too.
+        std::ofstream(dir + "/part-run-0.csv") << LlmSweepReport::ToCsv(rows[0]) << "\n";
+        scan = LlmSweepReport::ScanParts(dir, sweep);
+        NS_TEST_ASSERT_MSG_EQ(scan.foreign.size(), 1, "no sweep line: foreign");
+        NS_TEST_ASSERT_MSG_EQ(Has(scan.difference, "earlier version"), true, "said so");
+        NS_TEST_ASSERT_MSG_EQ(
+            RefusedWith([&]() { LlmSweepReport::ScanParts(dir + "/none", sweep); },
+                        {"none", "cannot read the folder"}),
+            true,
+            "a folder that is not there: an LlmInputError, no filesystem_error");
+        std::filesystem::remove_all(dir);
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * The summary counts failed tokens and runs without a plan instead of dropping them; the
+ * warnings name them, with each distinct reason for no plan, read back from the timing files.
+ */
+class LlmSweepSummaryCountsTestCase : public TestCase
+{
+  public:
+    LlmSweepSummaryCountsTestCase()
+        : TestCase("Sweep summary: failed tokens and missing plans counted, reasons kept")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const std::string dir = CreateTempDirFilename("edge-llm-summary");
+        std::filesystem::create_directories(dir);
+        auto row = [](uint32_t run, double simulated, uint64_t done, uint64_t failed) {
+            LlmSweepRow r;
+            r.gridValue = 1e7;
+            r.run = run;
+            r.solver = "ilp";
+            r.setting = "lossy";
+            r.status = "optimal";
+            r.objective = 1.0;
+            r.computeBound = 0.5;
+            r.simulated = simulated;
+            r.tokensCompleted = done;
+            r.tokensFailed = failed;
+            return r;
+        };
+        LlmSweepRow noPlan = row(4, 0, 0, 0);
+        noPlan.status = "infeasible";
+        noPlan.objective = 0;
+        noPlan.message = "constraint 2e: \"x\", y and z do not fit";
+        const std::vector<LlmSweepRow> parts[] = {{row(1, 1.0, 4, 0)},
+                                                  {row(2, 1.2, 4, 0)},
+                                                  {row(3, 0.5, 2, 2)},
+                                                  {noPlan}};
+        for (std::size_t i = 0; i < 4; ++i)
+        {
+            LlmSweepReport::WritePart(dir, i, parts[i]);
+        }
+        const auto rows = LlmSweepReport::Merge(dir);
+        NS_TEST_ASSERT_MSG_EQ(rows.size(), 4, "rows");
+        NS_TEST_ASSERT_MSG_EQ(rows[3].message, noPlan.message, "the message, through timing");
+        for (const LlmSweepRow& r : rows)
+        {
+            NS_TEST_ASSERT_MSG_EQ(r.tokensCompleted + r.tokensFailed,
+                                  (r.status == "optimal" ? 4u : 0u),
+                                  "every token accounted for");
+        }
+        const auto summary = LlmSweepReport::Summarize(rows);
+        NS_TEST_ASSERT_MSG_EQ(summary.size(), 1, "one group");
+        const LlmSweepSummary& s = summary[0];
+        NS_TEST_ASSERT_MSG_EQ(s.runs, 3, "three runs with a plan");
+        NS_TEST_ASSERT_MSG_EQ(s.simulatedRuns, 2, "two completed every token");
+        NS_TEST_ASSERT_MSG_EQ_TOL(s.simulatedMean, 1.1, 1e-12, "the mean of those two");
+        NS_TEST_ASSERT_MSG_EQ_TOL(s.objectiveMean, 1.0, 1e-12, "T over the runs with a plan");
+        NS_TEST_ASSERT_MSG_EQ(s.runsWithFailedTokens, 1, "counted, not dropped");
+        NS_TEST_ASSERT_MSG_EQ(s.tokensFailed, 2, "failed tokens");
+        NS_TEST_ASSERT_MSG_EQ(s.runsWithoutPlan, 1, "no plan");
+        const std::string warnings = LlmSweepReport::Warnings(rows);
+        NS_TEST_ASSERT_MSG_EQ(Has(warnings, "tokens failed in 1 of 3 simulated rows (2 of 12"),
+                              true,
+                              warnings);
+        NS_TEST_ASSERT_MSG_EQ(Has(warnings,
+                                  "no plan in 1 of 4 runs, ilp (infeasible): "
+                                  "constraint 2e: \"x\", y and z do not fit\n"),
+                              true,
+                              warnings);
+        NS_TEST_ASSERT_MSG_EQ(LlmSweepReport::AnyPlan(rows), true, "some plan");
+        NS_TEST_ASSERT_MSG_EQ(LlmSweepReport::AnyPlan({noPlan}), false, "no plan at all");
+        LlmSweepReport::WriteSummary(dir, summary, LlmSweepConfig::OMEGA);
+        const auto j = nlohmann::json::parse(std::ifstream(dir + "/summary.json"));
+        NS_TEST_ASSERT_MSG_EQ(j[0]["runs_with_failed_tokens"], 1, "summary.json");
+        NS_TEST_ASSERT_MSG_EQ(j[0]["tokens_failed"], 2, "summary.json");
+        NS_TEST_ASSERT_MSG_EQ(j[0]["runs_without_plan"], 1, "summary.json");
+        std::ifstream csv(dir + "/summary.csv");
+        std::string header;
+        std::string line;
+        std::getline(csv, header);
+        std::getline(csv, line);
+        NS_TEST_ASSERT_MSG_EQ(Has(header, ",tokens_failed,"), true, header);
+        NS_TEST_ASSERT_MSG_EQ(line.substr(line.size() - 8),
+                              ",2,1,2,1",
+                              "the counts in summary.csv");
+        std::filesystem::remove_all(dir);
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * Sweep inputs: the grid is refused whole (inf, overflow, empty items); the setting's default
+ * name is its transport; the baselines without quantization stay within the bit set when
+ * b_max is below the original bits.
+ */
+class LlmSweepInputsTestCase : public TestCase
+{
+  public:
+    LlmSweepInputsTestCase()
+        : TestCase("Sweep inputs: strict grid, default setting name, baselines below 32 bits")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        for (const char* grid : {"inf", "1e400", ",,,", "1e7,", "nan", "0", "-1e7", "1e7 1e8"})
+        {
+            NS_TEST_ASSERT_MSG_EQ(
+                RefusedWith([&]() { LlmSweepConfig::GridFromString(grid, LlmSweepConfig::OMEGA); },
+                            {"command line: --grid: expected"}),
+                true,
+                grid);
+        }
+        NS_TEST_ASSERT_MSG_EQ(
+            LlmSweepConfig::GridFromString("1e7,2.5e8", LlmSweepConfig::CCS).size(),
+            2,
+            "a good grid");
+
+        // --transport=udp without --name: the rows say udp.
+        for (const auto& [args, name] :
+             std::vector<std::pair<std::vector<std::string>, std::string>>{
+                 {{"p", "--transport=udp"}, "udp"},
+                 {{"p"}, "tcp"},
+                 {{"p", "--transport=udp", "--name=mine"}, "mine"}})
+        {
+            CommandLine cmd;
+            LlmProgramOptions options(cmd, LlmProgramOptions::TRANSPORT);
+            cmd.Parse(args);
+            options.Read();
+            NS_TEST_ASSERT_MSG_EQ(options.GetSettings().at(0).name, name, "the default name");
+        }
+
+        // b_max 8 < 16 original bits: one width for all layers, the largest within delta.
+        LlmScenario s = SmallScenario();
+        s.GetQuantization().bMax = 8;
+        s.GetQuantization().delta = 1;
+        for (const char* solver : {"uniform-bits", "edgeshard"})
+        {
+            const LlmCostModel model(s);
+            const LlmPlan plan = LlmSolverFactory::Create(solver)->Solve(model);
+            NS_TEST_ASSERT_MSG_EQ(plan.HasPlacement(), true, solver + (": " + plan.message));
+            NS_TEST_ASSERT_MSG_EQ(plan.solver, solver, "named");
+            for (const LlmLayerAssignment& a : plan.placement)
+            {
+                NS_TEST_ASSERT_MSG_EQ(a.bits, 8, "every layer at b_max");
+            }
+            NS_TEST_ASSERT_MSG_EQ(Has(plan.message, "every layer at 8 bits"),
+                                  true,
+                                  "the message says which width");
+        }
+        // A budget no width of {4, 6} meets for every layer: infeasible with the reason.
+        s.GetQuantization().bMax = 6;
+        s.GetQuantization().delta = 1e-12;
+        for (const char* solver : {"uniform-bits", "edgeshard"})
+        {
+            const LlmCostModel model(s);
+            const LlmPlan plan = LlmSolverFactory::Create(solver)->Solve(model);
+            NS_TEST_ASSERT_MSG_EQ(ToString(plan.status),
+                                  "infeasible",
+                                  solver + (": " + plan.message));
+            NS_TEST_ASSERT_MSG_EQ(plan.message.empty(), false, "with a reason");
+        }
+        // b_max = the original bits: no quantization, as before.
+        const LlmScenario small = SmallScenario();
+        const LlmCostModel original(small); // keeps the scenario by reference
+        const LlmPlan u = LlmSolverFactory::Create("uniform-bits")->Solve(original);
+        NS_TEST_ASSERT_MSG_EQ(u.HasPlacement(), true, "uniform-bits");
+        NS_TEST_ASSERT_MSG_EQ(u.placement.at(0).bits,
+                              small.GetModel().GetOriginalBits(),
+                              "original bits");
+    }
+};
+
 /**
  * @ingroup edge-llm-tests
  * The sweep suite.
@@ -374,6 +743,10 @@ class LlmSweepTestSuite : public TestSuite
         AddTestCase(new LlmSweepTestCase());
         AddTestCase(new LlmTransportSettingTestCase());
         AddTestCase(new LlmProcessPoolTestCase());
+        AddTestCase(new LlmProcessPoolStopTestCase());
+        AddTestCase(new LlmSweepResumeTestCase());
+        AddTestCase(new LlmSweepSummaryCountsTestCase());
+        AddTestCase(new LlmSweepInputsTestCase());
     }
 };
 
