@@ -40,6 +40,10 @@ main(int argc, char* argv[])
     try
     {
         options.Parse(argc, argv);
+        if (!output.empty() && !std::ofstream(output, std::ios::app))
+        {
+            throw LlmInputError(output, "", "cannot write the results (missing folder?)");
+        }
         const LlmScenario scenario = options.BuildScenario();
         const LlmCostModel model(scenario);
         const LlmPlan plan = options.MakePlan(model);

@@ -5,6 +5,10 @@
 //   edge-llm-solver-benchmark                                  # quick sizes
 //   edge-llm-solver-benchmark --sizes=26x30,64x100 --time-limit=60
 //
+// Options are read whole and strictly: L and N are whole integers (1 ≤ L ≤ 100000 layers,
+// 1 ≤ N ≤ 4096 servers, the scenario caps), --time-limit 0.001 ... 1e7 s, --seed 1 ...
+// 4294967295; a bad value or a positional argument stops with one line naming it (exit 1).
+//
 // For each size L×N (layers × servers) a seeded random instance (LlmRandomScenario: OPT-like
 // layers, CCS ∈ [1, 4] GHz, Ω ∈ [100 Mbit/s, 1 Gbit/s], n = β = 128, δ = 1e-5, one layer per
 // server) and, for "opt-350m", the built-in scenario, solved by:
@@ -26,33 +30,138 @@
 
 using namespace ns3;
 
+namespace
+{
+
+const char* const kSource = "command line";
+
+/// Comma-separated items; an empty item is kept (and refused by the caller).
+std::vector<std::string>
+Split(const std::string& s)
+{
+    std::vector<std::string> out;
+    std::string::size_type from = 0;
+    while (true)
+    {
+        const auto comma = s.find(',', from);
+        out.push_back(
+            s.substr(from, comma == std::string::npos ? std::string::npos : comma - from));
+        if (comma == std::string::npos)
+        {
+            return out;
+        }
+        from = comma + 1;
+    }
+}
+
+/// One --sizes item: "opt-350m", or L×N with L and N whole integers within the scenario caps.
+struct Size
+{
+    std::string text; //!< As given
+    bool builtIn;     //!< opt-350m
+    uint32_t layers;  //!< L
+    uint32_t servers; //!< N
+};
+
+Size
+ParseSize(const std::string& item)
+{
+    if (item == "opt-350m")
+    {
+        return {item, true, 0, 0};
+    }
+    const std::string expected = "expected LxN such as 26x30 (1 <= L <= 100000 layers, "
+                                 "1 <= N <= 4096 servers) or opt-350m, got \""
+                                 + item + "\"";
+    const auto x = item.find('x');
+    if (x == std::string::npos)
+    {
+        throw LlmInputError(kSource, "--sizes", expected);
+    }
+    try
+    {
+        const auto layers = LlmTextParse::Integer(kSource, "--sizes", item.substr(0, x), 1, 100000);
+        const auto servers = LlmTextParse::Integer(kSource, "--sizes", item.substr(x + 1), 1, 4096);
+        return {item, false, static_cast<uint32_t>(layers), static_cast<uint32_t>(servers)};
+    }
+    catch (const LlmInputError&)
+    {
+        throw LlmInputError(kSource, "--sizes", expected);
+    }
+}
+
+} // namespace
+
 int
 main(int argc, char* argv[])
 {
-    std::string sizes = "opt-350m,8x10,16x20,26x30";
-    std::string variants = "full,gap-1%,no-prune,no-incumb,bits-only,none,dp";
-    double timeLimit = 60;
-    uint32_t seed = 1;
+    std::string sizesText = "opt-350m,8x10,16x20,26x30";
+    std::string variantsText = "full,gap-1%,no-prune,no-incumb,bits-only,none,dp";
+    std::string timeLimitText = "60";
+    std::string seedText = "1";
     CommandLine cmd(__FILE__);
     cmd.Usage("Benchmark of the placement solvers (wall time, nodes, ILP size).");
-    cmd.AddValue("sizes",
-                 "Comma-separated LxN sizes, or opt-350m for the built-in scenario",
-                 sizes);
-    cmd.AddValue("variants", "Comma-separated solver variants (see the source header)", variants);
-    cmd.AddValue("time-limit", "Time limit per solve, s", timeLimit);
-    cmd.AddValue("seed", "Seed of the random instances", seed);
+    EdgeLlmAddTextValue(cmd,
+                        "sizes",
+                        "Comma-separated LxN sizes (1 <= L <= 100000, 1 <= N <= 4096), or "
+                        "opt-350m for the built-in scenario",
+                        sizesText);
+    EdgeLlmAddTextValue(cmd,
+                        "variants",
+                        "Comma-separated solver variants: full, gap-1%, no-prune, no-incumb, "
+                        "bits-only, none, dp (see the source header)",
+                        variantsText);
+    EdgeLlmAddTextValue(cmd,
+                        "time-limit",
+                        "Time limit per solve, s (0.001 ... 1e7)",
+                        timeLimitText);
+    EdgeLlmAddTextValue(cmd, "seed", "Seed of the random instances (1 ... 4294967295)", seedText);
     cmd.Parse(argc, argv);
 
-    auto split = [](const std::string& s) {
-        std::vector<std::string> out;
-        std::stringstream ss(s);
-        std::string item;
-        while (std::getline(ss, item, ','))
+    std::vector<Size> sizes;
+    std::vector<std::string> variants;
+    double timeLimit = 0;
+    uint32_t seed = 1;
+    try
+    {
+        if (cmd.GetNExtraNonOptions() > 0)
         {
-            out.push_back(item);
+            throw LlmInputError(kSource,
+                                "\"" + cmd.GetExtraNonOption(0) + "\"",
+                                "expected options only (--name=value), got an argument without "
+                                "--");
         }
-        return out;
-    };
+        for (const std::string& item : Split(sizesText))
+        {
+            sizes.push_back(ParseSize(item));
+        }
+        for (const std::string& v : Split(variantsText))
+        {
+            if (v != "full" && v != "gap-1%" && v != "no-prune" && v != "no-incumb"
+                && v != "bits-only" && v != "none" && v != "dp")
+            {
+                throw LlmInputError(kSource,
+                                    "--variants",
+                                    "expected full, gap-1%, no-prune, no-incumb, bits-only, "
+                                    "none or dp, got \""
+                                        + v + "\"");
+            }
+            variants.push_back(v);
+        }
+        timeLimit = LlmTextParse::Number(kSource,
+                                         "--time-limit",
+                                         timeLimitText,
+                                         1e-3,
+                                         1e7,
+                                         "a time limit of 0.001 ... 1e7 s");
+        seed = static_cast<uint32_t>(
+            LlmTextParse::Integer(kSource, "--seed", seedText, 1, UINT32_MAX));
+    }
+    catch (const LlmInputError& e)
+    {
+        std::cerr << "edge-llm-solver-benchmark: " << e.what() << std::endl;
+        return 1;
+    }
 
     std::printf("%-9s %-10s %-22s %14s %9s %9s %9s %8s %9s\n",
                 "size",
@@ -64,36 +173,37 @@ main(int argc, char* argv[])
                 "heur s",
                 "nodes",
                 "columns");
-    for (const std::string& size : split(sizes))
+    for (const Size& size : sizes)
     {
         LlmScenario scenario;
-        if (size == "opt-350m")
+        try
         {
-            scenario = LlmScenario::BuiltInDefault();
-        }
-        else
-        {
-            LlmRandomScenario r;
-            if (std::sscanf(size.c_str(), "%ux%u", &r.layers, &r.servers) != 2 || r.layers == 0
-                || r.servers == 0)
+            if (size.builtIn)
             {
-                std::cerr << "edge-llm-solver-benchmark: command line: --sizes: expected LxN "
-                             "such as 26x30, got \""
-                          << size << "\"" << std::endl;
-                return 1;
+                scenario = LlmScenario::BuiltInDefault();
             }
-            r.tokens = 128;
-            r.batch = 128;
-            r.bMax = 32;
-            r.delta = 1e-5;
-            scenario = r.Draw(seed, 1);
+            else
+            {
+                LlmRandomScenario r;
+                r.layers = size.layers;
+                r.servers = size.servers;
+                r.tokens = 128;
+                r.batch = 128;
+                r.bMax = 32;
+                r.delta = 1e-5;
+                scenario = r.Draw(seed, 1);
+            }
+        }
+        catch (const LlmInputError& e)
+        {
+            std::cerr << "edge-llm-solver-benchmark: " << e.what() << std::endl;
+            return 1;
         }
         const LlmCostModel model(scenario);
-        for (const std::string& v : split(variants))
+        for (const std::string& v : variants)
         {
             LlmSolverOptions o;
             o.timeLimitSeconds = timeLimit;
-            std::string name = "ilp";
             if (v == "gap-1%")
             {
                 o.relativeGap = 0.01;
@@ -113,19 +223,10 @@ main(int argc, char* argv[])
                 o.heuristicIncumbent = false;
                 o.glpkPresolve = true;
             }
-            else if (v == "dp")
-            {
-                name = "dp";
-            }
-            else if (v != "full")
-            {
-                std::cerr << "edge-llm-solver-benchmark: command line: --variants: unknown \"" << v
-                          << "\"" << std::endl;
-                return 1;
-            }
-            const LlmPlan p = LlmSolverFactory::Create(name, o)->Solve(model);
+            const LlmPlan p =
+                v == "dp" ? LlmDpSolver(o).Solve(model) : LlmIlpSolver(o).Solve(model);
             std::printf("%-9s %-10s %-22s %14.4f %9.4f %9.3f %9.3f %8llu %9llu\n",
-                        size.c_str(),
+                        size.text.c_str(),
                         v.c_str(),
                         ToString(p.status).c_str(),
                         p.objective,

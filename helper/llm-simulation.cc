@@ -281,6 +281,7 @@ LlmSimulation::LlmSimulation(const LlmScenario& scenario,
                                 "second), the links' bps and delay_s, and --requests");
     }
     m_limit = 1000 * (plan.objective + 1) * m_setting.requests + 10 * tokens * hops * 4 * maxDelay;
+    m_tokenDelaySeconds = hops * maxDelay;
     if (!m_setting.user.empty() && !m_scenario.FindServer(m_setting.user))
     {
         throw LlmInputError("command line",
@@ -402,10 +403,13 @@ LlmSimulation::Run()
     placement.SetClientAttribute("Requests", UintegerValue(t.requests));
     if (t.transport == "udp")
     {
-        // A token whose result never comes (its last datagram lost) is failed after 10 T.
+        // A token whose result never comes (its last datagram lost) is failed after ten times
+        // its share of T plus the propagation delays its messages cross.
         placement.SetClientAttribute(
             "TokenTimeout",
-            TimeValue(Seconds(10 * t.requests * m_plan.objective / s.GetWorkload().tokens + 1)));
+            TimeValue(Seconds(10 * (t.requests * m_plan.objective / s.GetWorkload().tokens +
+                                    m_tokenDelaySeconds) +
+                              1)));
     }
     placement.Install(servers, client);
     placement.AssignStreams(1);

@@ -188,6 +188,7 @@ class LlmSimulation
 
     LlmScenario m_scenario;        //!< Scenario, with the setting's delays applied
     double m_limit{0};             //!< Safety limit of simulated time, s
+    double m_tokenDelaySeconds{0}; //!< Propagation delay a token's messages may cross, s
     LlmPlan m_plan;                //!< The plan
     LlmTransportSetting m_setting; //!< Transport setting
     LlmSimulationOutputs m_outputs; //!< Files to write

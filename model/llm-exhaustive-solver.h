@@ -23,7 +23,7 @@ namespace ns3
 class LlmExhaustiveSolver : public LlmPlacementSolver
 {
   public:
-    static constexpr double MAX_LEAVES = 1e9;   //!< Largest Π_l (N · allowed widths of l)
+    static constexpr double MAX_LEAVES = 1e9;    //!< Largest Π_l (N · allowed widths of l)
     static constexpr uint32_t MAX_LAYERS = 1000; //!< Deepest search (one frame per layer)
 
     /**

@@ -591,8 +591,7 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
                                  ? (plan.objective - plan.stats.lowerBound) / plan.objective
                                  : 0.0;
             // A bound that meets the incumbent proves it optimal, as GLPK would have.
-            const bool proven =
-                plan.status == LlmSolverStatus::FEASIBLE && plan.stats.gap <= 1e-9;
+            const bool proven = plan.status == LlmSolverStatus::FEASIBLE && plan.stats.gap <= 1e-9;
             if (proven)
             {
                 plan.status = LlmSolverStatus::OPTIMAL;
@@ -635,8 +634,11 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
         }
         if (m_options.lagrangianPruning)
         {
-            lagrangian =
-                OptimizeLagrangian(g, model, incumbent, deadline, 0.25 * m_options.timeLimitSeconds);
+            lagrangian = OptimizeLagrangian(g,
+                                            model,
+                                            incumbent,
+                                            deadline,
+                                            0.25 * m_options.timeLimitSeconds);
             if (deadline.Expired())
             {
                 return stop(timeLimit("the Lagrangian bound (subgradient steps)"));
@@ -1031,13 +1033,12 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
         plan.stats.lowerBound = std::min(std::max(lagrangian.bound, cb.bound), plan.objective);
         plan.stats.gap =
             plan.objective > 0 ? (plan.objective - plan.stats.lowerBound) / plan.objective : 0.0;
-        plan.message =
-            "GLPK stopped before improving the heuristic incumbent ("
-            + (outOfTime ? timeLimit(parm.presolve == GLP_OFF && cb.nodes == 0
-                                         ? "GLPK's root LP"
-                                         : "GLPK's branch and cut")
-                         : "code " + std::to_string(ret))
-            + "); gap " + std::to_string(100 * plan.stats.gap) + " %";
+        plan.message = "GLPK stopped before improving the heuristic incumbent ("
+                       + (outOfTime ? timeLimit(parm.presolve == GLP_OFF && cb.nodes == 0
+                                                    ? "GLPK's root LP"
+                                                    : "GLPK's branch and cut")
+                                    : "code " + std::to_string(ret))
+                       + "); gap " + std::to_string(100 * plan.stats.gap) + " %";
     }
     else
     {

@@ -56,9 +56,9 @@ Bytes(double b)
 } // namespace
 
 LlmSolverDeadline::LlmSolverDeadline(double limitSeconds)
-    : m_start(Clock::now()),
-      m_limit(limitSeconds),
-      m_end(limitSeconds)
+    : m_start(Clock::now())
+    , m_limit(limitSeconds)
+    , m_end(limitSeconds)
 {
 }
 
@@ -100,8 +100,8 @@ LlmPlacementSolver::CheckPairLimit(const LlmCostModel& model, const std::string&
     std::ostringstream os;
     os.precision(3);
     os << "size limit: " << model.GetNLayers() << " layers x " << model.GetNServers()
-       << " servers = " << pairs << " (layer, server) pairs, more than the " << MAX_PAIRS
-       << " the " << solver << " solver accepts (LlmPlacementSolver::MAX_PAIRS)";
+       << " servers = " << pairs << " (layer, server) pairs, more than the " << MAX_PAIRS << " the "
+       << solver << " solver accepts (LlmPlacementSolver::MAX_PAIRS)";
     return os.str();
 }
 

@@ -117,7 +117,8 @@ LlmStrictJson::Parse(const std::string& text, const std::string& source)
                                     "expected at most " + std::to_string(MAX_DEPTH) +
                                         " levels of nested objects and arrays");
             }
-            frames.push_back(Frame{event == Json::parse_event_t::array_start});
+            frames.emplace_back();
+            frames.back().array = event == Json::parse_event_t::array_start;
             break;
         case Json::parse_event_t::object_end:
         case Json::parse_event_t::array_end:

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The hostile-input suite: feeds bad files and command lines to the edge-llm programs and checks
+# that each stops with exit code 1 (2 without a plan) and a one-line message naming the source,
+# the field or option and what was expected; never a crash, an abort, a hang or a silent
+# default. Also checks token conservation under faults. Usage: hostile-input.sh BIN_DIR
+set -uo pipefail
+bin=$(cd "${1:?usage: hostile-input.sh BIN_DIR}" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+cases=0
+
+# expect CODE "message fragment" program args...: exit code and a stderr line containing the
+# fragment, within 120 s.
+expect() {
+  local code=$1 fragment=$2
+  shift 2
+  cases=$((cases + 1))
+  local out rc
+  out=$(cd "$work" && timeout 120 "$@" 2>&1 >/dev/null)
+  rc=$?
+  if [ "$rc" -ne "$code" ] || [[ "$out" != *"$fragment"* ]]; then
+    echo "FAIL: $* -> exit $rc (expected $code), stderr: ${out:0:300}" >&2
+    echo "      expected a message containing: $fragment" >&2
+    failures=$((failures + 1))
+  fi
+}
+
+plan=$bin/edge-llm-plan
+simulate=$bin/edge-llm-simulate
+sweep=$bin/edge-llm-sweep
+"$plan" --print-scenario --model=opt-125m --tokens=2 >"$work/s.json"
+
+# Scenario files: each bad file is refused by name, path and expectation.
+s=$work/s.json
+sed '0,/"ccs_hz": [0-9.e+]*/s//"ccs_hz": 1e400/' "$s" >"$work/overflow.json"
+{ head -c 200000 /dev/zero | tr '\0' '['; head -c 200000 /dev/zero | tr '\0' ']'; } >"$work/deep.json"
+sed '0,/"ccs_hz": /s//"ccs_hz": 1, "ccs_hz": /' "$s" >"$work/dup.json"
+sed '0,/"name": "edge1"/s//"name": "ed\\u0001ge"/' "$s" >"$work/ctrl.json"
+sed '0,/"ccs_hz": [0-9.e+]*/s//"ccs_hz": "fast"/' "$s" >"$work/type.json"
+sed 's/"ccs_hz": [0-9.e+]*/"ccs_hz": 1e-06/g' "$s" >"$work/slow.json"
+sed 's/"delay_s": [0-9.e+-]*/"delay_s": 1000/g' "$s" >"$work/far.json"
+awk 'BEGIN { printf "{\"model\": \"opt-125m\", \"workload\": {\"tokens\": 1, \"batch\": 1}, ";
+             printf "\"quantization\": {\"b_min\": 4, \"b_max\": 32, \"b_step\": 4, \"delta\": 0.001}, ";
+             printf "\"servers\": [";
+             for (i = 0; i < 5000; i++) printf "%s{\"name\": \"e%d\", \"ccs_hz\": 1e9}", (i ? ", " : ""), i;
+             printf "], \"links\": []}\n" }' >"$work/many.json"
+expect 1 "overflow.json: servers[0].ccs_hz: expected a number a double can hold" "$plan" --scenario=overflow.json
+expect 1 "deep.json: " "$plan" --scenario=deep.json
+expect 1 "levels of nested objects" "$plan" --scenario=deep.json
+expect 1 'dup.json: servers[0].ccs_hz: expected each key once in an object, got "ccs_hz" twice' "$plan" --scenario=dup.json
+expect 1 "ctrl.json: servers[1].name: expected a non-empty name of printable characters" "$plan" --scenario=ctrl.json
+expect 1 "many.json: servers: expected at most 4096 servers" "$plan" --scenario=many.json
+expect 1 'type.json: servers[0].ccs_hz: expected a positive number, got "fast"' "$plan" --scenario=type.json
+expect 1 "missing.json: cannot open the file for reading" "$plan" --scenario=missing.json
+expect 1 "simulation: expected a run of at most 1e+08 s of simulated time" "$simulate" --scenario=slow.json --solver=greedy
+
+# Command lines: strict values, positional arguments, ns-3's own options checked first.
+expect 1 'command line: "my.json": expected options only' "$plan" my.json
+expect 1 'command line: --mtu: expected an integer 576 ... 65535, got "1500.7"' "$simulate" --mtu=1500.7
+expect 1 'command line: --requests: expected an integer 1 ... 1000000, got "-1"' "$simulate" --requests=-1
+expect 1 "command line: --queue: expected a queue size" "$simulate" --queue=99999999999999999999p
+expect 1 "command line: --queue: expected a queue size" "$simulate" --queue=1kiB
+expect 1 'command line: --loss: expected a packet error rate 0 <= loss < 1, got "inf"' "$simulate" --loss=inf
+expect 1 'command line: --RngRun: expected a run number' "$simulate" --RngRun=abc
+expect 1 'command line: --RngSeed: expected a seed 1 ... 4294967295, got "-1"' "$simulate" --RngSeed=-1
+expect 1 "command line: --ns3::TcpSocket::SegmentSize: this value is set by every run from --mtu" "$simulate" --ns3::TcpSocket::SegmentSize=1000
+expect 1 'command line: --time-limit: expected a time limit' "$plan" --time-limit=0
+expect 1 'command line: --gap: expected a relative gap 0 <= gap < 1, got "5"' "$plan" --gap=5
+expect 1 "/nonexistent/x.json: cannot write the results" "$simulate" --output=/nonexistent/x.json
+expect 1 "--runs" "$sweep" --runs=-1 --output-dir=sw
+expect 1 "--grid" "$sweep" --grid=inf --output-dir=sw
+expect 1 "--grid" "$sweep" --grid=,,, --output-dir=sw
+expect 1 "--jobs" "$sweep" --jobs=-1 --output-dir=sw
+touch "$work/a-file"
+expect 1 "--output-dir" "$sweep" --output-dir=a-file --runs=1 --grid=1e8
+expect 1 '--variants' "$sweep" --variants="a,b:mtu=9000" --output-dir=sw
+expect 1 'expected one of ns-3' "$bin/edge-llm-test-runner" --bogus
+expect 1 "--sizes" "$bin/edge-llm-solver-benchmark" --sizes=-5x3
+expect 1 "--sizes" "$bin/edge-llm-solver-benchmark" --sizes=4x4junk
+
+# Paths with spaces and quotes work end to end.
+cases=$((cases + 1))
+if ! (cd "$work" && "$plan" --model=opt-125m --tokens=2 --solver=greedy --output="plan it's.json" >/dev/null &&
+  "$simulate" --model=opt-125m --tokens=2 --plan="plan it's.json" --token-csv="tok ens.csv" >/dev/null &&
+  [ -s "tok ens.csv" ]); then
+  echo "FAIL: a path with a space and a quote" >&2
+  failures=$((failures + 1))
+fi
+
+# Token conservation under faults: completed + failed = requested, reasons given.
+cases=$((cases + 1))
+line=$(cd "$work" && timeout 120 "$simulate" --model=opt-125m --tokens=2 --queue=1B 2>/dev/null | grep '^Tokens:')
+if [[ "$line" != "Tokens: 2 requested, 0 completed, 2 failed"* ]]; then
+  echo "FAIL: a 1-byte queue: $line" >&2
+  failures=$((failures + 1))
+fi
+cases=$((cases + 1))
+# 1000 s link delays: UDP waits for them; TCP's connection set-up gives up first (a reason).
+line=$(cd "$work" && timeout 120 "$simulate" --scenario=far.json --solver=greedy --transport=udp 2>/dev/null | grep '^Tokens:')
+line2=$(cd "$work" && timeout 120 "$simulate" --scenario=far.json --solver=greedy 2>/dev/null | grep '^Tokens:')
+if [[ "$line" != "Tokens: 2 requested, 2 completed, 0 failed"* ]] || [[ "$line2" != "Tokens: 2 requested, "*"("*")" ]]; then
+  echo "FAIL: 1000 s link delays: UDP $line; TCP $line2" >&2
+  failures=$((failures + 1))
+fi
+cases=$((cases + 1))
+(cd "$work" && timeout 300 "$sweep" --model=opt-125m --tokens=2 --runs=1 --grid=1e8 --jobs=1 --loss=0.3 \
+  --solvers=greedy --output-dir=lossy --quiet >/dev/null 2>&1)
+if ! awk -F, 'NR > 1 && $13 + $14 != 2 { bad = 1 } END { exit bad }' "$work/lossy/runs.csv" ||
+  [ "$(wc -l <"$work/lossy/runs.csv")" -lt 2 ]; then
+  echo "FAIL: sweep rows under 30 % loss do not add up to the requested tokens" >&2
+  cat "$work/lossy/runs.csv" >&2
+  failures=$((failures + 1))
+fi
+
+echo "hostile-input: $((cases - failures)) of $cases cases passed"
+[ "$failures" -eq 0 ]
