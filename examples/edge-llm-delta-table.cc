@@ -33,7 +33,6 @@ main(int argc, char* argv[])
               "Fig. 3), storage relaxed.");
     LlmProgramOptions options(cmd, LlmProgramOptions::SCENARIO | LlmProgramOptions::SOLVER);
     EdgeLlmAddTextValue(cmd, "output", "Also write the table as JSON to this file", output);
-    cmd.Parse(argc, argv);
 
     const std::vector<std::pair<double, double>> paper = {{1e-7, 37.50},
                                                           {1e-6, 31.25},
@@ -45,7 +44,7 @@ main(int argc, char* argv[])
                                                           {1.0, 12.50}};
     try
     {
-        options.Read();
+        options.Parse(argc, argv);
         const std::string solverName = options.GetSolver();
         const auto solver = LlmSolverFactory::Create(solverName, options.GetSolverOptions());
         LlmScenario scenario = options.BuildScenario();

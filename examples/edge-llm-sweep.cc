@@ -136,12 +136,11 @@ main(int argc, char* argv[])
     cmd.AddValue("write-run-list", "Write runs.txt, a command per run index", writeRunList);
     cmd.AddValue("merge", "Merge the part files of --output-dir, summarize and plot", merge);
     cmd.AddValue("quiet", "No progress on stderr", quiet);
-    cmd.Parse(argc, argv);
 
     try
     {
         const std::string src = "command line";
-        options.Read();
+        options.Parse(argc, argv);
         LlmSweepConfig config;
         config.kind = LlmSweepConfig::KindFromString(kind);
         config.runs = static_cast<uint32_t>(LlmTextParse::Integer(src, "--runs", runs, 1, 1000000));

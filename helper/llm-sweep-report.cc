@@ -749,7 +749,10 @@ MeanCi(const std::vector<double>& x)
     {
         var += (v - mean) * (v - mean) / (x.size() - 1);
     }
-    boost::math::students_t t(static_cast<double>(x.size() - 1));
+    // In double throughout: Boost.Math would otherwise promote to long double, whose static
+    // initializers overflow under valgrind (which emulates long double with 64 bits).
+    using Policy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
+    boost::math::students_t_distribution<double, Policy> t(static_cast<double>(x.size() - 1));
     const double q = boost::math::quantile(boost::math::complement(t, 0.025));
     return {mean, q * std::sqrt(var / x.size())};
 }
