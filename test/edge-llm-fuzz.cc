@@ -4,7 +4,7 @@
 // of an input picks the reader, the rest is its text:
 //   0  a scenario file (LlmScenario::Parse; an accepted scenario must also build its cost
 //      model and survive a save/load round trip unchanged)
-//   1  a plan file for a fixed small scenario (LlmPlanReader::FromJson)
+//   1  a plan file for the tests' hand scenario (LlmPlanReader::FromJson)
 //   2  a sweep variant "name:key=value,..." (LlmTransportSetting::Parse + Validate)
 //   3  one option value, "key=value" (LlmTransportSetting::Set), then LlmTextParse
 // A user error must come out as LlmInputError; anything else (a crash, another exception, a
@@ -13,6 +13,8 @@
 // Build (clang): cmake -S . -B build-fuzz -DEDGE_LLM_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++
 //                 -DEDGE_LLM_EXAMPLES=OFF -DEDGE_LLM_TESTS=OFF && cmake --build build-fuzz -j 2
 // Run:   build-fuzz/bin/edge-llm-fuzz -max_total_time=600 corpus/ test/fuzz-corpus/
+
+#include "llm-test-scenarios.h"
 
 #include "ns3/edge-llm-module.h"
 
@@ -24,23 +26,6 @@ using namespace ns3;
 
 namespace
 {
-
-/// Two layers, three servers: the scenario plans are read against.
-const char* kPlanScenario = R"({
-  "model": {"name": "toy", "original_bits": 32,
-            "layers": [{"name": "l0", "params": 1000, "flops_per_token": 2.0e6,
-                        "output_elements_per_token": 100, "weight_max_abs": 0.5},
-                       {"name": "l1", "params": 3000, "flops_per_token": 4.0e6,
-                        "output_elements_per_token": 10,
-                        "weight_error": {"4": 0.1, "8": 0.001, "16": 1e-9}}]},
-  "workload": {"tokens": 10, "batch": 2},
-  "quantization": {"b_min": 4, "b_max": 32, "b_step": 4, "delta": 0.01},
-  "servers": [{"name": "a", "ccs_hz": 1.0e9, "storage_bytes": 1000},
-              {"name": "b", "ccs_hz": 2.0e9},
-              {"name": "c", "ccs_hz": 4.0e9, "storage_bytes": 3000}],
-  "links": [{"from": "a", "to": "b", "bps": 1.0e6}, {"from": "b", "to": "c", "bps": 2.0e6}],
-  "max_layers_per_server": 1
-})";
 
 void
 Scenario(const std::string& text)
@@ -63,7 +48,7 @@ void
 Plan(const std::string& text)
 {
     // The cost model keeps a reference to its scenario: both live as long as the process.
-    static const LlmScenario scenario = LlmScenario::Parse(kPlanScenario, "plan-scenario.json");
+    static const LlmScenario scenario = LlmScenario::Parse(tests::kHandScenario, "plan-scenario.json");
     static const LlmCostModel model(scenario);
     const LlmPlan plan = LlmPlanReader::FromJson(text, "plan.json", model);
     if (!plan.HasPlacement() || !model.CheckPlacement(plan.placement).empty())

@@ -119,7 +119,7 @@ class LlmProgramOptionsStrictTestCase : public TestCase
                 NS_TEST_ASSERT_MSG_NE(error.find(expected), std::string::npos, arg << ": " << error);
             }
         }
-        for (const std::string& q : {"1kiB", "99999999999999999999p", "0p", "5000000000B", "10", "p"})
+        for (const std::string q : {"1kiB", "99999999999999999999p", "0p", "5000000000B", "10", "p"})
         {
             NS_TEST_ASSERT_MSG_NE(ReadError({"p", "--queue=" + q}).find("--queue: expected a queue size"),
                                   std::string::npos,
