@@ -31,11 +31,14 @@ main(int argc, char* argv[])
     cmd.Usage("Solve a DILEMMA placement (or read one) and simulate it in ns-3: analytic vs "
               "simulated completion time.");
     LlmProgramOptions options(cmd,
-                              LlmProgramOptions::SCENARIO | LlmProgramOptions::SOLVER |
-                                  LlmProgramOptions::PLAN | LlmProgramOptions::TRANSPORT |
-                                  LlmProgramOptions::OUTPUTS);
+                              LlmProgramOptions::SCENARIO | LlmProgramOptions::SOLVER
+                                  | LlmProgramOptions::PLAN | LlmProgramOptions::TRANSPORT
+                                  | LlmProgramOptions::OUTPUTS);
     std::string output;
-    EdgeLlmAddTextValue(cmd, "output", "Write the results (and the plan) as JSON to this file", output);
+    EdgeLlmAddTextValue(cmd,
+                        "output",
+                        "Write the results (and the plan) as JSON to this file",
+                        output);
 
     try
     {
@@ -91,8 +94,8 @@ main(int argc, char* argv[])
             std::cerr << "edge-llm-simulate: " << r.tokensUnfinished
                       << " token(s) were still running when the simulation stopped"
                       << (r.stoppedBySafetyLimit
-                              ? " at its safety limit of " + LlmTextParse::Format(r.safetyLimitSeconds) +
-                                    " s"
+                              ? " at its safety limit of "
+                                    + LlmTextParse::Format(r.safetyLimitSeconds) + " s"
                               : std::string())
                       << "; they count as failed (cut-off)" << std::endl;
             return 3;

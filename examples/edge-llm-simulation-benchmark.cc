@@ -42,8 +42,8 @@ main(int argc, char* argv[])
     CommandLine cmd(__FILE__);
     cmd.Usage("Wall time and events of an edge-llm simulation vs BulkSend moving the same bytes.");
     LlmProgramOptions options(cmd,
-                              LlmProgramOptions::SCENARIO | LlmProgramOptions::SOLVER |
-                                  LlmProgramOptions::TRANSPORT);
+                              LlmProgramOptions::SCENARIO | LlmProgramOptions::SOLVER
+                                  | LlmProgramOptions::TRANSPORT);
     try
     {
         options.Parse(argc, argv);

@@ -61,8 +61,8 @@ DefaultText(const Governed& g)
 {
     TypeId tid;
     TypeId::AttributeInformation info;
-    if (!TypeId::LookupByNameFailSafe(g.type, &tid) ||
-        !tid.LookupAttributeByName(g.attribute, &info))
+    if (!TypeId::LookupByNameFailSafe(g.type, &tid)
+        || !tid.LookupAttributeByName(g.attribute, &info))
     {
         return "";
     }
@@ -82,8 +82,8 @@ SplitList(const std::string& option, const std::string& text)
         {
             throw LlmInputError(kSource,
                                 option,
-                                "expected a comma-separated list without empty items, got \"" +
-                                    text + "\"");
+                                "expected a comma-separated list without empty items, got \"" + text
+                                    + "\"");
         }
         out.push_back(item);
     }
@@ -97,8 +97,8 @@ SplitList(const std::string& option, const std::string& text)
 } // namespace
 
 LlmProgramOptions::LlmProgramOptions(CommandLine& cmd, unsigned groups)
-    : m_cmd(&cmd),
-      m_groups(groups)
+    : m_cmd(&cmd)
+    , m_groups(groups)
 {
     if (groups & SCENARIO)
     {
@@ -106,30 +106,42 @@ LlmProgramOptions::LlmProgramOptions(CommandLine& cmd, unsigned groups)
     }
     if (groups & SOLVER)
     {
-        EdgeLlmAddTextValue(cmd, "solver",
-                     "Placement solver: ilp (exact, GLPK), dp, exhaustive, greedy, cloud-only, "
-                     "uniform-bits, edgeshard",
-                     m_solver);
+        EdgeLlmAddTextValue(
+            cmd,
+            "solver",
+            "Placement solver: ilp (exact, GLPK), dp, exhaustive, greedy, cloud-only, "
+            "uniform-bits, edgeshard",
+            m_solver);
     }
     if (groups & SOLVERS)
     {
-        EdgeLlmAddTextValue(cmd, "solvers", "Comma-separated solvers compared in every run", m_solversText);
+        EdgeLlmAddTextValue(cmd,
+                            "solvers",
+                            "Comma-separated solvers compared in every run",
+                            m_solversText);
     }
     if (groups & (SOLVER | SOLVERS))
     {
         EdgeLlmAddTextValue(cmd, "time-limit", "Solver time limit, s (default 60)", m_timeLimit);
-        EdgeLlmAddTextValue(cmd, "gap",
-                     "Relative gap at which the ILP may stop, 0 <= gap < 1 (default 0: proven "
-                     "optimal; every plan records its proven gap)",
-                     m_gap);
-        EdgeLlmAddTextValue(cmd, "verbose", "Solver log: 0 quiet, 1 summary, 2 GLPK progress", m_verbose);
+        EdgeLlmAddTextValue(
+            cmd,
+            "gap",
+            "Relative gap at which the ILP may stop, 0 <= gap < 1 (default 0: proven "
+            "optimal; every plan records its proven gap)",
+            m_gap);
+        EdgeLlmAddTextValue(cmd,
+                            "verbose",
+                            "Solver log: 0 quiet, 1 summary, 2 GLPK progress",
+                            m_verbose);
     }
     if (groups & PLAN)
     {
-        EdgeLlmAddTextValue(cmd, "plan",
-                     "Simulate this plan file (edge-llm-plan --output, or your own placement) "
-                     "instead of solving",
-                     m_plan);
+        EdgeLlmAddTextValue(
+            cmd,
+            "plan",
+            "Simulate this plan file (edge-llm-plan --output, or your own placement) "
+            "instead of solving",
+            m_plan);
     }
     if (groups & TRANSPORT)
     {
@@ -149,7 +161,11 @@ LlmProgramOptions::LlmProgramOptions(CommandLine& cmd, unsigned groups)
                 EdgeLlmAddTextValue(cmd, k.name, k.help, m_keys[k.name]);
             }
         }
-        EdgeLlmAddTextValue(cmd, "name", "Name of this transport setting (a sweep's curve label; default: the transport, tcp or udp)", m_name);
+        EdgeLlmAddTextValue(cmd,
+                            "name",
+                            "Name of this transport setting (a sweep's curve label; default: the "
+                            "transport, tcp or udp)",
+                            m_name);
         for (const Governed& g : GovernedDefaults())
         {
             m_initial[std::string(g.type) + "::" + g.attribute] = DefaultText(g);
@@ -157,26 +173,44 @@ LlmProgramOptions::LlmProgramOptions(CommandLine& cmd, unsigned groups)
     }
     if (groups & VARIANTS)
     {
-        EdgeLlmAddTextValue(cmd, "variants",
-                     "More transport settings, each its own curve: \"name:key=value,...;name2:"
-                     "...\" with the keys of the options above (e.g. \"jumbo:mtu=9000;lossy:"
-                     "loss=1e-4,cc=TcpCubic\")",
-                     m_variants);
+        EdgeLlmAddTextValue(
+            cmd,
+            "variants",
+            "More transport settings, each its own curve: \"name:key=value,...;name2:"
+            "...\" with the keys of the options above (e.g. \"jumbo:mtu=9000;lossy:"
+            "loss=1e-4,cc=TcpCubic\")",
+            m_variants);
     }
     if (groups & OUTPUTS)
     {
-        EdgeLlmAddTextValue(cmd, "pcap", "Write a pcap per device: PREFIX-<node>-<device>.pcap", m_outputs.pcapPrefix);
-        EdgeLlmAddTextValue(cmd, "ascii", "Write an ASCII trace of every device to this file", m_outputs.asciiFile);
-        EdgeLlmAddTextValue(cmd, "flowmon-xml", "Write FlowMonitor's XML to this file", m_outputs.flowMonitorXml);
-        EdgeLlmAddTextValue(cmd, "netanim", "Write a NetAnim trace to this XML file", m_outputs.netAnimXml);
-        EdgeLlmAddTextValue(cmd, "token-csv",
-                     "Write one row per token (times, per-layer compute and transfer) to this "
-                     "CSV file",
-                     m_outputs.tokenCsv);
-        EdgeLlmAddTextValue(cmd, "placement-csv",
-                     "Write the placement table (analytic vs simulated per layer) to this CSV "
-                     "file",
-                     m_outputs.placementCsv);
+        EdgeLlmAddTextValue(cmd,
+                            "pcap",
+                            "Write a pcap per device: PREFIX-<node>-<device>.pcap",
+                            m_outputs.pcapPrefix);
+        EdgeLlmAddTextValue(cmd,
+                            "ascii",
+                            "Write an ASCII trace of every device to this file",
+                            m_outputs.asciiFile);
+        EdgeLlmAddTextValue(cmd,
+                            "flowmon-xml",
+                            "Write FlowMonitor's XML to this file",
+                            m_outputs.flowMonitorXml);
+        EdgeLlmAddTextValue(cmd,
+                            "netanim",
+                            "Write a NetAnim trace to this XML file",
+                            m_outputs.netAnimXml);
+        EdgeLlmAddTextValue(
+            cmd,
+            "token-csv",
+            "Write one row per token (times, per-layer compute and transfer) to this "
+            "CSV file",
+            m_outputs.tokenCsv);
+        EdgeLlmAddTextValue(
+            cmd,
+            "placement-csv",
+            "Write the placement table (analytic vs simulated per layer) to this CSV "
+            "file",
+            m_outputs.placementCsv);
     }
 }
 
@@ -206,14 +240,14 @@ LlmProgramOptions::Parse(int argc, char* argv[])
     if (m_cmd->GetNExtraNonOptions() > 0)
     {
         const std::string extra = m_cmd->GetExtraNonOption(0);
-        throw LlmInputError(kSource,
-                            "\"" + extra + "\"",
-                            "expected options only (--name=value), got an argument without "
-                            "--" +
-                                std::string(extra.find(".json") != std::string::npos
-                                                ? " (a scenario file is given as --scenario=" +
-                                                      extra + ")"
-                                                : ""));
+        throw LlmInputError(
+            kSource,
+            "\"" + extra + "\"",
+            "expected options only (--name=value), got an argument without "
+            "--"
+                + std::string(extra.find(".json") != std::string::npos
+                                  ? " (a scenario file is given as --scenario=" + extra + ")"
+                                  : ""));
     }
     Read();
 }
@@ -235,13 +269,12 @@ LlmProgramOptions::Read()
     }
     if (!m_timeLimit.empty())
     {
-        m_solverOptions.timeLimitSeconds =
-            LlmTextParse::Number(kSource,
-                                 "--time-limit",
-                                 m_timeLimit,
-                                 1e-3,
-                                 1e7,
-                                 "a time limit of 0.001 ... 1e7 s");
+        m_solverOptions.timeLimitSeconds = LlmTextParse::Number(kSource,
+                                                                "--time-limit",
+                                                                m_timeLimit,
+                                                                1e-3,
+                                                                1e7,
+                                                                "a time limit of 0.001 ... 1e7 s");
     }
     if (!m_gap.empty())
     {
@@ -274,8 +307,8 @@ LlmProgramOptions::Read()
         {
             throw LlmInputError(kSource,
                                 "--name",
-                                "expected a name free of , ; : = and quotes, got \"" + m_name +
-                                    "\"");
+                                "expected a name free of , ; : = and quotes, got \"" + m_name
+                                    + "\"");
         }
         t.name = m_name.empty() ? t.transport : m_name; // not given: the transport names it
         t.Validate("");
@@ -290,15 +323,15 @@ LlmProgramOptions::Read()
             {
                 throw LlmInputError(kSource,
                                     "--" + path,
-                                    std::string("this value is set by every run from ") +
-                                        g.option + ": use that instead");
+                                    std::string("this value is set by every run from ") + g.option
+                                        + ": use that instead");
             }
             if (!m_keys[g.unlessKey].empty())
             {
                 throw LlmInputError(kSource,
                                     "--" + path,
-                                    std::string("given together with ") + g.option +
-                                        ", which sets it: give one of them");
+                                    std::string("given together with ") + g.option
+                                        + ", which sets it: give one of them");
             }
         }
         m_setting = t;
@@ -322,9 +355,9 @@ LlmProgramOptions::Read()
                 {
                     throw LlmInputError(kSource,
                                         "--variants",
-                                        "two settings are named \"" + v.name +
-                                            "\": every curve needs its own name (--name names "
-                                            "the first)");
+                                        "two settings are named \"" + v.name
+                                            + "\": every curve needs its own name (--name names "
+                                              "the first)");
                 }
             }
             m_settings.push_back(v);

@@ -5,7 +5,6 @@
 
 #include "llm-simulation.h"
 #include "llm-transport-setting.h"
-
 #include "ns3/llm-placement-solver.h"
 #include "ns3/llm-scenario-options.h"
 
@@ -106,24 +105,24 @@ class LlmProgramOptions
     const LlmSimulationOutputs& GetOutputs() const;
 
   private:
-    CommandLine* m_cmd;                         //!< The command line
-    unsigned m_groups;                          //!< Groups registered
-    LlmScenarioOptions m_scenario;              //!< Scenario options
-    std::string m_solver{"ilp"};                //!< --solver
-    std::string m_solversText{"ilp"};           //!< --solvers, as given
-    std::vector<std::string> m_solvers;         //!< --solvers
-    std::string m_timeLimit;                    //!< --time-limit, as given
-    std::string m_gap;                          //!< --gap, as given
-    std::string m_verbose;                      //!< --verbose, as given
-    LlmSolverOptions m_solverOptions;           //!< Solver options
-    std::string m_plan;                         //!< --plan
-    std::map<std::string, std::string> m_keys;  //!< Transport keys, as given
-    std::map<std::string, bool> m_flags;        //!< Transport flag keys
-    std::string m_name;                         //!< --name (empty: the transport)
-    std::string m_variants;                     //!< --variants, as given
-    LlmTransportSetting m_setting;              //!< The setting
-    std::vector<LlmTransportSetting> m_settings; //!< Setting and variants
-    LlmSimulationOutputs m_outputs;             //!< Output files
+    CommandLine* m_cmd;                           //!< The command line
+    unsigned m_groups;                            //!< Groups registered
+    LlmScenarioOptions m_scenario;                //!< Scenario options
+    std::string m_solver{"ilp"};                  //!< --solver
+    std::string m_solversText{"ilp"};             //!< --solvers, as given
+    std::vector<std::string> m_solvers;           //!< --solvers
+    std::string m_timeLimit;                      //!< --time-limit, as given
+    std::string m_gap;                            //!< --gap, as given
+    std::string m_verbose;                        //!< --verbose, as given
+    LlmSolverOptions m_solverOptions;             //!< Solver options
+    std::string m_plan;                           //!< --plan
+    std::map<std::string, std::string> m_keys;    //!< Transport keys, as given
+    std::map<std::string, bool> m_flags;          //!< Transport flag keys
+    std::string m_name;                           //!< --name (empty: the transport)
+    std::string m_variants;                       //!< --variants, as given
+    LlmTransportSetting m_setting;                //!< The setting
+    std::vector<LlmTransportSetting> m_settings;  //!< Setting and variants
+    LlmSimulationOutputs m_outputs;               //!< Output files
     std::map<std::string, std::string> m_initial; //!< ns-3 defaults before parsing
 };
 

@@ -37,14 +37,14 @@ class LlmRunRecorder
     /// One token of one request, as simulated.
     struct Token
     {
-        uint32_t request{0};                  //!< Request id
-        uint32_t token{0};                    //!< Token index
-        bool completed{false};                //!< Its result arrived
-        bool failed{false};                   //!< Given up (lost message, timeout)
-        double startSeconds{-1};              //!< Its input left the client (−1: not started)
-        double endSeconds{-1};                //!< Result or failure (−1: unfinished)
-        std::vector<double> computeSeconds;   //!< Per layer: LayerEnd − LayerStart
-        std::vector<double> transferSeconds;  //!< Per layer: its output's transfer
+        uint32_t request{0};                 //!< Request id
+        uint32_t token{0};                   //!< Token index
+        bool completed{false};               //!< Its result arrived
+        bool failed{false};                  //!< Given up (lost message, timeout)
+        double startSeconds{-1};             //!< Its input left the client (−1: not started)
+        double endSeconds{-1};               //!< Result or failure (−1: unfinished)
+        std::vector<double> computeSeconds;  //!< Per layer: LayerEnd − LayerStart
+        std::vector<double> transferSeconds; //!< Per layer: its output's transfer
     };
 
     /**
@@ -79,10 +79,10 @@ class LlmRunRecorder
     /// @return the record of a token, created on first use
     Token& At(uint32_t request, uint32_t token);
 
-    using Key = std::tuple<uint32_t, uint32_t, uint32_t>; //!< request, token, layer
-    std::vector<Layer> m_layers;                          //!< Per layer
-    std::map<Key, Time> m_started;                        //!< Layer jobs computing
-    std::map<Key, Time> m_inFlight;                       //!< Activations sent, not yet received
+    using Key = std::tuple<uint32_t, uint32_t, uint32_t>;    //!< request, token, layer
+    std::vector<Layer> m_layers;                             //!< Per layer
+    std::map<Key, Time> m_started;                           //!< Layer jobs computing
+    std::map<Key, Time> m_inFlight;                          //!< Activations sent, not yet received
     std::map<std::pair<uint32_t, uint32_t>, Token> m_tokens; //!< Per (request, token)
 };
 

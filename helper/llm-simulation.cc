@@ -3,7 +3,6 @@
 #include "llm-simulation.h"
 
 #include "edge-topology-helper.h"
-
 #include "ns3/animation-interface.h"
 #include "ns3/config.h"
 #include "ns3/csma-helper.h"
@@ -17,8 +16,8 @@
 #include "ns3/mobility-model.h"
 #include "ns3/names.h"
 #include "ns3/node-list.h"
-#include "ns3/pointer.h"
 #include "ns3/point-to-point-helper.h"
+#include "ns3/pointer.h"
 #include "ns3/queue-item.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
@@ -128,9 +127,8 @@ LlmSimulationResult::ToText() const
                       l.transferSimSeconds);
         out += buf;
     }
-    const double gap = analyticSeconds > 0
-                           ? 100.0 * (simulatedSeconds - analyticSeconds) / analyticSeconds
-                           : 0.0;
+    const double gap =
+        analyticSeconds > 0 ? 100.0 * (simulatedSeconds - analyticSeconds) / analyticSeconds : 0.0;
     std::snprintf(buf, sizeof(buf), "\nAnalytic T (eq. 1, one request): %.6f s\n", analyticSeconds);
     out += buf;
     std::snprintf(buf,
@@ -235,25 +233,25 @@ LlmSimulationResult::ToJson() const
 LlmSimulation::LlmSimulation(const LlmScenario& scenario,
                              const LlmPlan& plan,
                              const LlmTransportSetting& setting)
-    : m_scenario(scenario),
-      m_plan(plan),
-      m_setting(setting)
+    : m_scenario(scenario)
+    , m_plan(plan)
+    , m_setting(setting)
 {
     if (!plan.HasPlacement())
     {
         throw LlmInputError("placement",
                             "",
-                            "the plan has no placement to simulate (" + ToString(plan.status) +
-                                (plan.message.empty() ? "" : ": " + plan.message) + ")");
+                            "the plan has no placement to simulate (" + ToString(plan.status)
+                                + (plan.message.empty() ? "" : ": " + plan.message) + ")");
     }
     m_setting.Validate("");
     // Delays are a property of the simulated links only (eq. 4 has none).
     for (LlmLink& l : m_scenario.GetLinks())
     {
-        const auto& d = m_scenario.IsD2d(*m_scenario.FindServer(l.from),
-                                         *m_scenario.FindServer(l.to))
-                            ? m_setting.d2dDelaySeconds
-                            : m_setting.wanDelaySeconds;
+        const auto& d =
+            m_scenario.IsD2d(*m_scenario.FindServer(l.from), *m_scenario.FindServer(l.to))
+                ? m_setting.d2dDelaySeconds
+                : m_setting.wanDelaySeconds;
         if (d)
         {
             l.delaySeconds = *d;
@@ -271,14 +269,14 @@ LlmSimulation::LlmSimulation(const LlmScenario& scenario,
     const double need = plan.objective * m_setting.requests + tokens * hops * 4 * maxDelay;
     if (!(need <= MAX_SIMULATED_SECONDS))
     {
-        throw LlmInputError("simulation",
-                            "",
-                            "expected a run of at most " + LlmTextParse::Format(MAX_SIMULATED_SECONDS) +
-                                " s of simulated time, but the plan needs about " +
-                                LlmTextParse::Format(need) +
-                                " s (T = " + LlmTextParse::Format(plan.objective) +
-                                " s per request): check the servers' ccs_hz (operations per "
-                                "second), the links' bps and delay_s, and --requests");
+        throw LlmInputError(
+            "simulation",
+            "",
+            "expected a run of at most " + LlmTextParse::Format(MAX_SIMULATED_SECONDS)
+                + " s of simulated time, but the plan needs about " + LlmTextParse::Format(need)
+                + " s (T = " + LlmTextParse::Format(plan.objective)
+                + " s per request): check the servers' ccs_hz (operations per "
+                  "second), the links' bps and delay_s, and --requests");
     }
     m_limit = 1000 * (plan.objective + 1) * m_setting.requests + 10 * tokens * hops * 4 * maxDelay;
     m_tokenDelaySeconds = hops * maxDelay;
@@ -286,8 +284,8 @@ LlmSimulation::LlmSimulation(const LlmScenario& scenario,
     {
         throw LlmInputError("command line",
                             "--user",
-                            "expected the name of a scenario server, got \"" + m_setting.user +
-                                "\"");
+                            "expected the name of a scenario server, got \"" + m_setting.user
+                                + "\"");
     }
 }
 
@@ -407,9 +405,9 @@ LlmSimulation::Run()
         // its share of T plus the propagation delays its messages cross.
         placement.SetClientAttribute(
             "TokenTimeout",
-            TimeValue(Seconds(10 * (t.requests * m_plan.objective / s.GetWorkload().tokens +
-                                    m_tokenDelaySeconds) +
-                              1)));
+            TimeValue(Seconds(
+                10 * (t.requests * m_plan.objective / s.GetWorkload().tokens + m_tokenDelaySeconds)
+                + 1)));
     }
     placement.Install(servers, client);
     placement.AssignStreams(1);
@@ -511,7 +509,8 @@ LlmSimulation::Run()
     r.tokensFailed = c->GetTokensFailed();
     r.failures = c->GetFailureCounts();
     // Token conservation: a token neither completed nor failed when the run ended was cut off.
-    r.tokensUnfinished = r.tokensRequested - std::min(r.tokensRequested, r.tokensCompleted + r.tokensFailed);
+    r.tokensUnfinished =
+        r.tokensRequested - std::min(r.tokensRequested, r.tokensCompleted + r.tokensFailed);
     r.stoppedBySafetyLimit = r.tokensUnfinished > 0 && Simulator::Now() >= limit;
     r.safetyLimitSeconds = m_limit;
     if (r.tokensUnfinished > 0)
@@ -533,8 +532,8 @@ LlmSimulation::Run()
         layer.computeSimSeconds = layers[l].computeSeconds;
         layer.transferModelSeconds =
             l + 1 < m_plan.placement.size()
-                ? model.TransferDelay(l, a.server, m_plan.placement[l + 1].server, a.bits) *
-                      t.requests
+                ? model.TransferDelay(l, a.server, m_plan.placement[l + 1].server, a.bits)
+                      * t.requests
                 : 0.0;
         layer.transferSimSeconds = layers[l].transferSeconds;
         r.layers.push_back(layer);
@@ -590,8 +589,10 @@ LlmSimulation::WriteTokenCsv(const LlmRunRecorder& recorder) const
     {
         const bool ended = t.endSeconds >= 0;
         out << t.request << "," << t.token << ","
-            << (t.completed ? "completed" : t.failed ? "failed" : "unfinished") << ","
-            << number(t.startSeconds) << "," << (ended ? number(t.endSeconds) : "") << ","
+            << (t.completed ? "completed"
+                : t.failed  ? "failed"
+                            : "unfinished")
+            << "," << number(t.startSeconds) << "," << (ended ? number(t.endSeconds) : "") << ","
             << (ended ? number(t.endSeconds - t.startSeconds) : "");
         for (double v : t.computeSeconds)
         {

@@ -6,7 +6,6 @@
 #include "llm-placement-helper.h"
 #include "llm-run-recorder.h"
 #include "llm-transport-setting.h"
-
 #include "ns3/node-container.h"
 
 #include <cstdint>
@@ -50,9 +49,9 @@ struct LlmSimulationResult
         double transferSimSeconds{0};   //!< Simulated transfer of its output
     };
 
-    double analyticSeconds{0};     //!< T of the plan (eq. 1), one request
-    double computeBoundSeconds{0}; //!< Σ cp of the plan, one request: the transfer-free floor
-    double simulatedSeconds{0};    //!< Completion of every request (0 if one is unfinished)
+    double analyticSeconds{0};          //!< T of the plan (eq. 1), one request
+    double computeBoundSeconds{0};      //!< Σ cp of the plan, one request: the transfer-free floor
+    double simulatedSeconds{0};         //!< Completion of every request (0 if one is unfinished)
     double simulatedComputeSeconds{0};  //!< Σ of simulated layer compute
     double simulatedTransferSeconds{0}; //!< Σ of simulated layer transfers
     std::vector<Layer> layers;          //!< Per layer
@@ -67,20 +66,20 @@ struct LlmSimulationResult
                                         //!< off (reason "cut-off")
     std::map<std::string, uint64_t> failures; //!< Failed tokens by reason: timeout, lost,
                                               //!< unreachable, cut-off
-    uint64_t bytesSent{0};              //!< IP bytes sent (FlowMonitor)
-    uint64_t packetsSent{0};            //!< Packets sent (FlowMonitor)
-    uint64_t packetsReceived{0};        //!< Packets received (FlowMonitor)
-    uint64_t packetsLost{0};            //!< Packets FlowMonitor calls lost (10 s without news)
-    uint64_t flows{0};                  //!< FlowMonitor flows
-    double meanDelaySeconds{0};         //!< Mean one-way packet delay (FlowMonitor)
-    uint64_t dropsCorrupted{0};         //!< Packets a device's error model corrupted
-    uint64_t dropsQueue{0};             //!< Packets a full queue disc or device queue dropped
-    uint64_t dropsWifi{0};              //!< Wi-Fi frames dropped at the retry limit
-    uint64_t events{0};                 //!< Simulator events executed
-    double wallSeconds{0};              //!< Wall time of Simulator::Run
-    double endSeconds{0};               //!< Simulated time when the run ended, s
-    bool stoppedBySafetyLimit{false};   //!< The run hit its simulated-time safety limit
-    double safetyLimitSeconds{0};       //!< That limit, s of simulated time
+    uint64_t bytesSent{0};                    //!< IP bytes sent (FlowMonitor)
+    uint64_t packetsSent{0};                  //!< Packets sent (FlowMonitor)
+    uint64_t packetsReceived{0};              //!< Packets received (FlowMonitor)
+    uint64_t packetsLost{0};          //!< Packets FlowMonitor calls lost (10 s without news)
+    uint64_t flows{0};                //!< FlowMonitor flows
+    double meanDelaySeconds{0};       //!< Mean one-way packet delay (FlowMonitor)
+    uint64_t dropsCorrupted{0};       //!< Packets a device's error model corrupted
+    uint64_t dropsQueue{0};           //!< Packets a full queue disc or device queue dropped
+    uint64_t dropsWifi{0};            //!< Wi-Fi frames dropped at the retry limit
+    uint64_t events{0};               //!< Simulator events executed
+    double wallSeconds{0};            //!< Wall time of Simulator::Run
+    double endSeconds{0};             //!< Simulated time when the run ended, s
+    bool stoppedBySafetyLimit{false}; //!< The run hit its simulated-time safety limit
+    double safetyLimitSeconds{0};     //!< That limit, s of simulated time
 
     /// @return dropsCorrupted + dropsQueue + dropsWifi
     uint64_t GetDrops() const;
@@ -186,16 +185,16 @@ class LlmSimulation
     /// Write the placement table.
     void WritePlacementCsv(const LlmSimulationResult& r) const;
 
-    LlmScenario m_scenario;        //!< Scenario, with the setting's delays applied
-    double m_limit{0};             //!< Safety limit of simulated time, s
-    double m_tokenDelaySeconds{0}; //!< Propagation delay a token's messages may cross, s
-    LlmPlan m_plan;                //!< The plan
-    LlmTransportSetting m_setting; //!< Transport setting
+    LlmScenario m_scenario;         //!< Scenario, with the setting's delays applied
+    double m_limit{0};              //!< Safety limit of simulated time, s
+    double m_tokenDelaySeconds{0};  //!< Propagation delay a token's messages may cross, s
+    LlmPlan m_plan;                 //!< The plan
+    LlmTransportSetting m_setting;  //!< Transport setting
     LlmSimulationOutputs m_outputs; //!< Files to write
-    NodeContainer m_servers;       //!< User's server nodes (empty: build the topology)
-    Ptr<Node> m_client;            //!< User's client node
-    bool m_hasRngRun{false};       //!< SetRngRun was called
-    uint64_t m_rngRun{1};          //!< RngRun
+    NodeContainer m_servers;        //!< User's server nodes (empty: build the topology)
+    Ptr<Node> m_client;             //!< User's client node
+    bool m_hasRngRun{false};        //!< SetRngRun was called
+    uint64_t m_rngRun{1};           //!< RngRun
     std::function<void(LlmPlacementHelper&)> m_installed; //!< Installed callback
 };
 

@@ -3,7 +3,6 @@
 #include "llm-transport-setting.h"
 
 #include "edge-topology-helper.h"
-
 #include "ns3/llm-input-error.h"
 #include "ns3/llm-text-parse.h"
 #include "ns3/object-factory.h"
@@ -35,14 +34,14 @@ CheckQueueText(const std::string& field, const std::string& text)
     const std::string unit = text.substr(digits);
     const unsigned long long n = std::stoull(text.substr(0, digits));
     unsigned long long multiplier = 0;
-    for (const auto& [u, m] : std::vector<std::pair<std::string, unsigned long long>>{
-             {"p", 1},
-             {"B", 1},
-             {"kB", 1000},
-             {"KB", 1000},
-             {"MB", 1000000},
-             {"KiB", 1024},
-             {"MiB", 1048576}})
+    for (const auto& [u, m] :
+         std::vector<std::pair<std::string, unsigned long long>>{{"p", 1},
+                                                                 {"B", 1},
+                                                                 {"kB", 1000},
+                                                                 {"KB", 1000},
+                                                                 {"MB", 1000000},
+                                                                 {"KiB", 1024},
+                                                                 {"MiB", 1048576}})
     {
         if (unit == u)
         {
@@ -108,9 +107,7 @@ LlmTransportSetting::Keys()
 }
 
 void
-LlmTransportSetting::Set(const std::string& keyName,
-                         const std::string& v,
-                         const std::string& field)
+LlmTransportSetting::Set(const std::string& keyName, const std::string& v, const std::string& field)
 {
     std::string key;
     for (const Key& k : Keys())
@@ -143,7 +140,8 @@ LlmTransportSetting::Set(const std::string& keyName,
     }
     else if (key == "loss")
     {
-        lossRate = LlmTextParse::Number(kSource, field, v, 0, 1, "a packet error rate 0 <= loss < 1");
+        lossRate =
+            LlmTextParse::Number(kSource, field, v, 0, 1, "a packet error rate 0 <= loss < 1");
         if (lossRate >= 1)
         {
             throw LlmInputError(kSource,
@@ -162,13 +160,13 @@ LlmTransportSetting::Set(const std::string& keyName,
     }
     else if (key == "socket-buffer")
     {
-        socketBuffer = static_cast<uint32_t>(LlmTextParse::Integer(
-            kSource,
-            field,
-            v,
-            0,
-            1073741824,
-            "0 (ns-3's default) or a buffer of bytes up to 1073741824"));
+        socketBuffer = static_cast<uint32_t>(
+            LlmTextParse::Integer(kSource,
+                                  field,
+                                  v,
+                                  0,
+                                  1073741824,
+                                  "0 (ns-3's default) or a buffer of bytes up to 1073741824"));
     }
     else if (key == "d2d-delay" || key == "wan-delay")
     {
@@ -204,7 +202,9 @@ LlmTransportSetting::Set(const std::string& keyName,
         {
             names += (names.empty() ? "" : ", ") + k.name + (k.alias.empty() ? "" : "/" + k.alias);
         }
-        throw LlmInputError(kSource, field, "unknown key \"" + keyName + "\" (expected " + names + ")");
+        throw LlmInputError(kSource,
+                            field,
+                            "unknown key \"" + keyName + "\" (expected " + names + ")");
     }
 }
 
@@ -219,8 +219,8 @@ LlmTransportSetting::Parse(const std::string& spec, const LlmTransportSetting& b
         throw LlmInputError(kSource,
                             "--variants",
                             "expected \"name:key=value,...\" with a name free of , ; : = and "
-                            "quotes, got \"" +
-                                spec + "\"");
+                            "quotes, got \""
+                                + spec + "\"");
     }
     if (colon == std::string::npos)
     {
@@ -252,8 +252,8 @@ LlmTransportSetting::Validate(const std::string& where) const
     {
         throw LlmInputError(kSource,
                             field + "mtu",
-                            "expected 576 ... 2296 bytes with Wi-Fi D2D (its MSDU limit), got " +
-                                std::to_string(mtu));
+                            "expected 576 ... 2296 bytes with Wi-Fi D2D (its MSDU limit), got "
+                                + std::to_string(mtu));
     }
     if (!congestionControl.empty())
     {
@@ -271,8 +271,8 @@ LlmTransportSetting::Validate(const std::string& where) const
             throw LlmInputError(kSource,
                                 field + "congestion-control",
                                 "expected an ns-3 TCP congestion control such as TcpNewReno or "
-                                "TcpCubic, got \"" +
-                                    congestionControl + "\"");
+                                "TcpCubic, got \""
+                                    + congestionControl + "\"");
         }
     }
     EdgeTopologyHelper::CheckQueueSize(queueSize);
@@ -280,9 +280,9 @@ LlmTransportSetting::Validate(const std::string& where) const
     {
         throw LlmInputError(kSource,
                             field + "socket-buffer",
-                            "expected 0 (ns-3's default) or at least two MTUs (" +
-                                std::to_string(2 * mtu) + " bytes), got " +
-                                std::to_string(socketBuffer));
+                            "expected 0 (ns-3's default) or at least two MTUs ("
+                                + std::to_string(2 * mtu) + " bytes), got "
+                                + std::to_string(socketBuffer));
     }
 }
 
@@ -290,9 +290,9 @@ bool
 LlmTransportSetting::ShapesTopology() const
 {
     const LlmTransportSetting d;
-    return mtu != d.mtu || ideal != d.ideal || lossRate != d.lossRate ||
-           queueSize != d.queueSize || d2dDelaySeconds || wanDelaySeconds || d2d != d.d2d ||
-           allLinks != d.allLinks || !user.empty();
+    return mtu != d.mtu || ideal != d.ideal || lossRate != d.lossRate || queueSize != d.queueSize
+           || d2dDelaySeconds || wanDelaySeconds || d2d != d.d2d || allLinks != d.allLinks
+           || !user.empty();
 }
 
 } // namespace ns3

@@ -277,8 +277,8 @@ EdgeLlmClientApplication::TokenTimedOut(uint32_t id, uint32_t token)
 void
 EdgeLlmClientApplication::InputLost(const LlmActivationHeader& h)
 {
-    if (h.kind == LlmActivationHeader::ACTIVATION && h.requestId < m_state.size() &&
-        !m_state[h.requestId].finished && m_state[h.requestId].nextToken == h.token)
+    if (h.kind == LlmActivationHeader::ACTIVATION && h.requestId < m_state.size()
+        && !m_state[h.requestId].finished && m_state[h.requestId].nextToken == h.token)
     {
         TokenFinished(h.requestId, h.token, false, "unreachable");
     }

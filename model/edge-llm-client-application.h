@@ -134,23 +134,23 @@ class EdgeLlmClientApplication : public Application
     void InputLost(const LlmActivationHeader& h);
     void TokenTimedOut(uint32_t id, uint32_t token);
 
-    uint32_t m_tokens;                        //!< n
-    uint32_t m_requests;                      //!< Concurrent requests
-    Ptr<RandomVariableStream> m_interArrival; //!< Time between request starts, s
-    Time m_tokenTimeout;                      //!< Token timeout (0: none)
-    uint16_t m_port;                          //!< Port for results
-    Ptr<LlmMessenger> m_messenger;            //!< Transport
-    Ptr<const LlmPipeline> m_pipeline;        //!< The placement
-    std::vector<Request> m_state;             //!< Per request
-    std::vector<EventId> m_startEvents;       //!< Pending request starts
-    uint64_t m_started{0};                    //!< Tokens started
-    uint64_t m_completed{0};                  //!< Tokens done
-    uint64_t m_failed{0};                     //!< Tokens failed
+    uint32_t m_tokens;                          //!< n
+    uint32_t m_requests;                        //!< Concurrent requests
+    Ptr<RandomVariableStream> m_interArrival;   //!< Time between request starts, s
+    Time m_tokenTimeout;                        //!< Token timeout (0: none)
+    uint16_t m_port;                            //!< Port for results
+    Ptr<LlmMessenger> m_messenger;              //!< Transport
+    Ptr<const LlmPipeline> m_pipeline;          //!< The placement
+    std::vector<Request> m_state;               //!< Per request
+    std::vector<EventId> m_startEvents;         //!< Pending request starts
+    uint64_t m_started{0};                      //!< Tokens started
+    uint64_t m_completed{0};                    //!< Tokens done
+    uint64_t m_failed{0};                       //!< Tokens failed
     std::map<std::string, uint64_t> m_failedBy; //!< Tokens failed, by reason
-    uint32_t m_finished{0};                   //!< Requests finished
-    Time m_firstStart;                        //!< First request start
-    Time m_lastEnd;                           //!< Last request end
-    std::vector<Time> m_latencies;            //!< Token latencies
+    uint32_t m_finished{0};                     //!< Requests finished
+    Time m_firstStart;                          //!< First request start
+    Time m_lastEnd;                             //!< Last request end
+    std::vector<Time> m_latencies;              //!< Token latencies
 
     TracedCallback<uint32_t, uint32_t> m_tokenStartTrace;      //!< A token started
     TracedCallback<uint32_t, uint32_t, Time> m_tokenDoneTrace; //!< A token completed

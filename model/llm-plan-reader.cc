@@ -36,14 +36,14 @@ LlmPlanReader::FromJson(const std::string& text,
     {
         throw LlmInputError(source,
                             "layers",
-                            "expected " + std::to_string(profile.GetNLayers()) +
-                                " entries, one per layer of " + profile.GetName() + ", got " +
-                                std::to_string(layers.size()));
+                            "expected " + std::to_string(profile.GetNLayers())
+                                + " entries, one per layer of " + profile.GetName() + ", got "
+                                + std::to_string(layers.size()));
     }
     LlmPlan plan;
     plan.solver = "file";
-    if (j.contains("solver") && j["solver"].is_object() && j["solver"].contains("name") &&
-        j["solver"]["name"].is_string())
+    if (j.contains("solver") && j["solver"].is_object() && j["solver"].contains("name")
+        && j["solver"]["name"].is_string())
     {
         plan.solver = j["solver"]["name"].get<std::string>();
     }
@@ -61,8 +61,8 @@ LlmPlanReader::FromJson(const std::string& text,
         {
             throw LlmInputError(source,
                                 path + ".layer",
-                                "expected \"" + name + "\" (layer " + std::to_string(l) +
-                                    " of " + profile.GetName() + "), got " + e["layer"].dump());
+                                "expected \"" + name + "\" (layer " + std::to_string(l) + " of "
+                                    + profile.GetName() + "), got " + e["layer"].dump());
         }
         if (!e.contains("server") || !e["server"].is_string())
         {
@@ -81,13 +81,13 @@ LlmPlanReader::FromJson(const std::string& text,
         {
             set += (set.empty() ? "" : ", ") + std::to_string(b);
         }
-        if (!e.contains("bits") || !e["bits"].is_number_unsigned() ||
-            std::find(bitSet.begin(), bitSet.end(), e["bits"].get<uint64_t>()) == bitSet.end())
+        if (!e.contains("bits") || !e["bits"].is_number_unsigned()
+            || std::find(bitSet.begin(), bitSet.end(), e["bits"].get<uint64_t>()) == bitSet.end())
         {
             throw LlmInputError(source,
                                 path + ".bits",
-                                "expected a width of the bit set (" + set + "), got " +
-                                    (e.contains("bits") ? e["bits"].dump() : "nothing"));
+                                "expected a width of the bit set (" + set + "), got "
+                                    + (e.contains("bits") ? e["bits"].dump() : "nothing"));
         }
         plan.placement.push_back({*index, e["bits"].get<uint32_t>()});
     }

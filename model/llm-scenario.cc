@@ -105,8 +105,8 @@ LlmScenario::Validate(const std::string& source) const
     if (m_model.GetNLayers() > MAX_LAYERS)
     {
         fail(mp + ".layers",
-             "expected at most " + std::to_string(MAX_LAYERS) + " layers, got " +
-                 std::to_string(m_model.GetNLayers()));
+             "expected at most " + std::to_string(MAX_LAYERS) + " layers, got "
+                 + std::to_string(m_model.GetNLayers()));
     }
     std::set<std::string> layerNames;
     for (std::size_t l = 0; l < m_model.GetNLayers(); ++l)
@@ -192,9 +192,9 @@ LlmScenario::Validate(const std::string& source) const
     if (m_servers.size() > MAX_SERVERS)
     {
         fail("servers",
-             "expected at most " + std::to_string(MAX_SERVERS) +
-                 " servers (the cost model keeps an N x N link matrix), got " +
-                 std::to_string(m_servers.size()));
+             "expected at most " + std::to_string(MAX_SERVERS)
+                 + " servers (the cost model keeps an N x N link matrix), got "
+                 + std::to_string(m_servers.size()));
     }
     std::set<std::string> serverNames;
     for (std::size_t i = 0; i < m_servers.size(); ++i)

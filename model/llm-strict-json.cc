@@ -18,9 +18,9 @@ namespace
 /// Where the parser is: one frame per open object or array.
 struct Frame
 {
-    bool array{false};         //!< An array (else an object)
-    std::size_t index{0};      //!< Elements seen so far (arrays)
-    std::string key;           //!< Last key read (objects)
+    bool array{false};          //!< An array (else an object)
+    std::size_t index{0};       //!< Elements seen so far (arrays)
+    std::string key;            //!< Last key read (objects)
     std::set<std::string> keys; //!< Keys read so far (objects)
 };
 
@@ -70,9 +70,9 @@ LlmStrictJson::ReadFile(const std::string& path, const std::string& what)
     {
         throw LlmInputError(path,
                             "",
-                            "expected a " + what + " of at most " +
-                                std::to_string(MAX_BYTES / (1024 * 1024)) + " MiB, got " +
-                                std::to_string(size / (1024 * 1024)) + " MiB");
+                            "expected a " + what + " of at most "
+                                + std::to_string(MAX_BYTES / (1024 * 1024)) + " MiB, got "
+                                + std::to_string(size / (1024 * 1024)) + " MiB");
     }
     in.seekg(0);
     std::ostringstream text;
@@ -92,8 +92,8 @@ LlmStrictJson::Parse(const std::string& text, const std::string& source)
     {
         throw LlmInputError(source,
                             "",
-                            "expected at most " + std::to_string(MAX_BYTES / (1024 * 1024)) +
-                                " MiB of JSON");
+                            "expected at most " + std::to_string(MAX_BYTES / (1024 * 1024))
+                                + " MiB of JSON");
     }
     std::vector<Frame> frames;
     // Counts the element an array is about to receive.
@@ -107,38 +107,38 @@ LlmStrictJson::Parse(const std::string& text, const std::string& source)
         [&](int depth, Json::parse_event_t event, Json& parsed) -> bool {
         switch (event)
         {
-        case Json::parse_event_t::object_start:
-        case Json::parse_event_t::array_start:
-            element();
-            if (depth >= MAX_DEPTH)
-            {
-                throw LlmInputError(source,
-                                    PathOf(frames),
-                                    "expected at most " + std::to_string(MAX_DEPTH) +
-                                        " levels of nested objects and arrays");
+            case Json::parse_event_t::object_start:
+            case Json::parse_event_t::array_start:
+                element();
+                if (depth >= MAX_DEPTH)
+                {
+                    throw LlmInputError(source,
+                                        PathOf(frames),
+                                        "expected at most " + std::to_string(MAX_DEPTH)
+                                            + " levels of nested objects and arrays");
+                }
+                frames.emplace_back();
+                frames.back().array = event == Json::parse_event_t::array_start;
+                break;
+            case Json::parse_event_t::object_end:
+            case Json::parse_event_t::array_end:
+                frames.pop_back();
+                break;
+            case Json::parse_event_t::key: {
+                Frame& f = frames.back();
+                f.key = parsed.get<std::string>();
+                if (!f.keys.insert(f.key).second)
+                {
+                    throw LlmInputError(source,
+                                        PathOf(frames),
+                                        "expected each key once in an object, got \"" + f.key
+                                            + "\" twice");
+                }
+                break;
             }
-            frames.emplace_back();
-            frames.back().array = event == Json::parse_event_t::array_start;
-            break;
-        case Json::parse_event_t::object_end:
-        case Json::parse_event_t::array_end:
-            frames.pop_back();
-            break;
-        case Json::parse_event_t::key: {
-            Frame& f = frames.back();
-            f.key = parsed.get<std::string>();
-            if (!f.keys.insert(f.key).second)
-            {
-                throw LlmInputError(source,
-                                    PathOf(frames),
-                                    "expected each key once in an object, got \"" + f.key +
-                                        "\" twice");
-            }
-            break;
-        }
-        case Json::parse_event_t::value:
-            element();
-            break;
+            case Json::parse_event_t::value:
+                element();
+                break;
         }
         return true;
     };

@@ -41,8 +41,8 @@ LlmTextParse::Number(const std::string& source,
     errno = 0;
     const double v = std::strtod(text.c_str(), &end);
     // Digits, sign, point and exponent only: strtod would also take "inf", "nan" and hex.
-    if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string::npos ||
-        *end != '\0' || errno == ERANGE || !std::isfinite(v) || !(v >= min && v <= max))
+    if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string::npos
+        || *end != '\0' || errno == ERANGE || !std::isfinite(v) || !(v >= min && v <= max))
     {
         throw LlmInputError(source, field, "expected " + what + ", got \"" + text + "\"");
     }
@@ -57,14 +57,14 @@ LlmTextParse::Integer(const std::string& source,
                       uint64_t max,
                       const std::string& expected)
 {
-    const std::string what = expected.empty()
-                                 ? "an integer " + std::to_string(min) + " ... " + std::to_string(max)
-                                 : expected;
+    const std::string what =
+        expected.empty() ? "an integer " + std::to_string(min) + " ... " + std::to_string(max)
+                         : expected;
     char* end = nullptr;
     errno = 0;
     const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
-    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
-        *end != '\0' || errno == ERANGE || v < min || v > max)
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || *end != '\0'
+        || errno == ERANGE || v < min || v > max)
     {
         throw LlmInputError(source, field, "expected " + what + ", got \"" + text + "\"");
     }

@@ -15,7 +15,6 @@
 // Run:   build-fuzz/bin/edge-llm-fuzz -max_total_time=600 corpus/ test/fuzz-corpus/
 
 #include "llm-test-scenarios.h"
-
 #include "ns3/edge-llm-module.h"
 
 #include <cstdint>
@@ -34,11 +33,11 @@ Scenario(const std::string& text)
     if (s.GetServers().size() <= 256 && s.GetModel().GetNLayers() <= 256)
     {
         const LlmCostModel model(s);
-        (void)model.GetBitSet();
+        (void) model.GetBitSet();
     }
     const LlmScenario again = LlmScenario::Parse(s.ToJson(true), "round-trip.json");
-    if (!(again.GetModel().GetNLayers() == s.GetModel().GetNLayers() &&
-          again.GetServers() == s.GetServers() && again.GetLinks() == s.GetLinks()))
+    if (!(again.GetModel().GetNLayers() == s.GetModel().GetNLayers()
+          && again.GetServers() == s.GetServers() && again.GetLinks() == s.GetLinks()))
     {
         std::abort(); // saving and loading changed the scenario
     }
@@ -48,7 +47,8 @@ void
 Plan(const std::string& text)
 {
     // The cost model keeps a reference to its scenario: both live as long as the process.
-    static const LlmScenario scenario = LlmScenario::Parse(tests::kHandScenario, "plan-scenario.json");
+    static const LlmScenario scenario =
+        LlmScenario::Parse(tests::kHandScenario, "plan-scenario.json");
     static const LlmCostModel model(scenario);
     const LlmPlan plan = LlmPlanReader::FromJson(text, "plan.json", model);
     if (!plan.HasPlacement() || !model.CheckPlacement(plan.placement).empty())
@@ -81,18 +81,18 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     {
         switch (data[0] % 4)
         {
-        case 0:
-            Scenario(text);
-            break;
-        case 1:
-            Plan(text);
-            break;
-        case 2:
-            LlmTransportSetting::Parse(text, LlmTransportSetting{}).Validate("--variants");
-            break;
-        default:
-            Option(text);
-            break;
+            case 0:
+                Scenario(text);
+                break;
+            case 1:
+                Plan(text);
+                break;
+            case 2:
+                LlmTransportSetting::Parse(text, LlmTransportSetting{}).Validate("--variants");
+                break;
+            default:
+                Option(text);
+                break;
         }
     }
     catch (const LlmInputError&)

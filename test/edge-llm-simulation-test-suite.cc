@@ -334,13 +334,12 @@ class LlmUserTopologyTestCase : public TestCase
         LlmSimulation simulation(s, plan, setting);
         simulation.SetNodes(nodes);
         uint32_t apps = 0;
-        simulation.SetInstalledCallback(
-            [&apps, &nodes](LlmPlacementHelper&) {
-                for (uint32_t i = 0; i < nodes.GetN(); ++i)
-                {
-                    apps += nodes.Get(i)->GetNApplications();
-                }
-            });
+        simulation.SetInstalledCallback([&apps, &nodes](LlmPlacementHelper&) {
+            for (uint32_t i = 0; i < nodes.GetN(); ++i)
+            {
+                apps += nodes.Get(i)->GetNApplications();
+            }
+        });
         const LlmSimulationResult r = simulation.Run();
         NS_TEST_ASSERT_MSG_EQ(apps, 4, "three servers and a client");
         NS_TEST_ASSERT_MSG_EQ(r.tokensCompleted, 12, "3 requests × 4 tokens");
@@ -562,7 +561,8 @@ class LlmOutputsTestCase : public TestCase
         std::ifstream ascii(out.asciiFile);
         std::string line;
         std::getline(ascii, line);
-        const bool traceLine = !line.empty() && std::string("+-rd").find(line[0]) != std::string::npos;
+        const bool traceLine =
+            !line.empty() && std::string("+-rd").find(line[0]) != std::string::npos;
         NS_TEST_ASSERT_MSG_EQ(traceLine, true, "ASCII trace line: " << line);
 
         // Token CSV: a header with 6 + 2 L columns, one completed row per token.

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
 #include "llm-test-scenarios.h"
-
 #include "ns3/llm-input-error.h"
 #include "ns3/llm-plan-reader.h"
 #include "ns3/llm-solver-factory.h"
@@ -18,9 +17,9 @@ namespace
 std::string
 Plan(const std::string& s0, const std::string& b0, const std::string& s1, const std::string& b1)
 {
-    return R"({"layers": [{"layer": "l0", "server": ")" + s0 + R"(", "bits": )" + b0 +
-           R"(}, {"layer": "l1", "server": ")" + s1 + R"(", "bits": )" + b1 +
-           R"(}], "solver": {"name": "mine"}})";
+    return R"({"layers": [{"layer": "l0", "server": ")" + s0 + R"(", "bits": )" + b0
+           + R"(}, {"layer": "l1", "server": ")" + s1 + R"(", "bits": )" + b1
+           + R"(}], "solver": {"name": "mine"}})";
 }
 
 /// The error of reading a plan, or "".

@@ -17,13 +17,14 @@ namespace
 /// Parse `args` (program name first) with the simulate program's option groups (and
 /// --variants); return the error or "", and the options read.
 std::string
-ReadError(const std::vector<std::string>& args, std::vector<LlmTransportSetting>* settings = nullptr)
+ReadError(const std::vector<std::string>& args,
+          std::vector<LlmTransportSetting>* settings = nullptr)
 {
     CommandLine cmd;
     LlmProgramOptions options(cmd,
-                              LlmProgramOptions::SCENARIO | LlmProgramOptions::SOLVERS |
-                                  LlmProgramOptions::TRANSPORT | LlmProgramOptions::VARIANTS |
-                                  LlmProgramOptions::OUTPUTS);
+                              LlmProgramOptions::SCENARIO | LlmProgramOptions::SOLVERS
+                                  | LlmProgramOptions::TRANSPORT | LlmProgramOptions::VARIANTS
+                                  | LlmProgramOptions::OUTPUTS);
     cmd.Parse(args);
     try
     {
@@ -82,13 +83,15 @@ class LlmProgramOptionsStrictTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(settings[2].congestionControl, "TcpNewReno", "alias cc");
 
         const std::vector<std::pair<std::string, std::string>> bad{
-            {"--mtu=1500.7", "command line: --mtu: expected an integer 576 ... 65535, got \"1500.7\""},
+            {"--mtu=1500.7",
+             "command line: --mtu: expected an integer 576 ... 65535, got \"1500.7\""},
             {"--mtu=0", "command line: --mtu: expected an integer 576 ... 65535, got \"0\""},
             {"--requests=-1",
              "command line: --requests: expected an integer 1 ... 1000000, got \"-1\""},
             {"--loss=inf",
              "command line: --loss: expected a packet error rate 0 <= loss < 1, got \"inf\""},
-            {"--loss=1", "command line: --loss: expected a packet error rate 0 <= loss < 1, got \"1\""},
+            {"--loss=1",
+             "command line: --loss: expected a packet error rate 0 <= loss < 1, got \"1\""},
             {"--d2d-delay=21.55abc",
              "command line: --d2d-delay: expected a delay of 0 ... 10 s, got \"21.55abc\""},
             {"--transport=sctp", "command line: --transport: expected tcp or udp, got \"sctp\""},
@@ -116,14 +119,18 @@ class LlmProgramOptionsStrictTestCase : public TestCase
             }
             else
             {
-                NS_TEST_ASSERT_MSG_NE(error.find(expected), std::string::npos, arg << ": " << error);
+                NS_TEST_ASSERT_MSG_NE(error.find(expected),
+                                      std::string::npos,
+                                      arg << ": " << error);
             }
         }
-        for (const std::string q : {"1kiB", "99999999999999999999p", "0p", "5000000000B", "10", "p"})
+        for (const std::string q :
+             {"1kiB", "99999999999999999999p", "0p", "5000000000B", "10", "p"})
         {
-            NS_TEST_ASSERT_MSG_NE(ReadError({"p", "--queue=" + q}).find("--queue: expected a queue size"),
-                                  std::string::npos,
-                                  q);
+            NS_TEST_ASSERT_MSG_NE(
+                ReadError({"p", "--queue=" + q}).find("--queue: expected a queue size"),
+                std::string::npos,
+                q);
         }
         NS_TEST_ASSERT_MSG_NE(ReadError({"p", "--d2d=wifi-ac", "--mtu=9000"})
                                   .find("--mtu: expected 576 ... 2296 bytes with Wi-Fi"),
