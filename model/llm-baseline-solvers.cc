@@ -4,6 +4,7 @@
 
 #include "llm-ilp-solver.h"
 #include "llm-layered-graph.h"
+#include "llm-text-parse.h"
 
 #include <algorithm>
 #include <chrono>
@@ -222,10 +223,25 @@ LlmCloudOnlySolver::Solve(const LlmCostModel& model) const
     return plan;
 }
 
+LlmEdgeShardSolver::LlmEdgeShardSolver(const LlmSolverOptions& options)
+    : m_options(options)
+{
+}
+
 LlmPlan
 LlmEdgeShardSolver::Solve(const LlmCostModel& model) const
 {
     const auto start = std::chrono::steady_clock::now();
+    const LlmSolverDeadline deadline(m_options.timeLimitSeconds);
+    const auto outOfTime = [&](const std::string& where) {
+        LlmPlan p;
+        p.solver = GetName();
+        p.status = LlmSolverStatus::NO_SOLUTION;
+        p.message = "time limit (" + LlmTextParse::Format(m_options.timeLimitSeconds)
+                    + " s) reached in " + where + " before a shard placement was found";
+        p.stats.seconds = Since(start);
+        return p;
+    };
     const std::size_t nl = model.GetNLayers();
     const std::size_t ns = model.GetNServers();
     const uint32_t unquantized = model.GetScenario().GetModel().GetOriginalBits();
@@ -265,6 +281,10 @@ LlmEdgeShardSolver::Solve(const LlmCostModel& model) const
         std::vector<std::pair<std::size_t, std::size_t>> from(nl * ns, {nl, 0}); // (k, j)
         for (std::size_t l = 0; l < nl; ++l)
         {
+            if (deadline.Expired())
+            {
+                return outOfTime("round " + std::to_string(round + 1) + " of the shard search");
+            }
             for (std::size_t i = 0; i < ns; ++i)
             {
                 if (l >= barredFrom[i])

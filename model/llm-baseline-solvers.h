@@ -96,9 +96,18 @@ class LlmUniformBitsSolver : public LlmPlacementSolver
 class LlmEdgeShardSolver : public LlmPlacementSolver
 {
   public:
+    /**
+     * @brief Build the solver.
+     * @param options its time limit bounds every round of the shard search
+     */
+    explicit LlmEdgeShardSolver(const LlmSolverOptions& options = {});
+
     LlmPlan Solve(const LlmCostModel& model) const override;
 
     std::string GetName() const override { return "edgeshard"; }
+
+  private:
+    LlmSolverOptions m_options; //!< Time limit
 };
 
 } // namespace ns3

@@ -43,7 +43,13 @@ class LlmIlpSolver : public LlmPlacementSolver
      * Most columns (x and z variables, after pruning) handed to GLPK: a larger ILP is not
      * built, the incumbent is returned instead (status FEASIBLE, or NO_SOLUTION without one).
      */
-    static constexpr std::size_t MAX_COLUMNS = 5000000;
+    static constexpr std::size_t MAX_COLUMNS = 1000000;
+
+    /**
+     * Time kept per constraint-matrix nonzero for GLPK's presolvers, which its time limit
+     * (tm_lim) does not count: GLPK gets the rest of the limit minus this, s.
+     */
+    static constexpr double UNTIMED_SECONDS_PER_NONZERO = 0.5e-6;
 
     /// Which bit widths the layers may take.
     enum class Bits

@@ -247,28 +247,41 @@ LlmScenario::Validate(const std::string& source) const
         }
     }
 
-    // Every cost must be a finite number of seconds (eq. 3 and 4 with the extreme values).
+    // Every cost must be a finite number of seconds (eq. 3 and 4 with the extreme values). The
+    // costs grow with FLOPs and output size, so the largest layers decide: linear in L + N.
     const double work = static_cast<double>(m_workload.tokens) * m_workload.batch;
-    for (std::size_t l = 0; l < m_model.GetNLayers(); ++l)
+    std::size_t heaviest = 0;
+    std::size_t widest = 0;
+    for (std::size_t l = 1; l < m_model.GetNLayers(); ++l)
     {
-        const LlmLayer& layer = m_model.GetLayer(l);
-        for (std::size_t i = 0; i < m_servers.size(); ++i)
+        if (m_model.GetLayer(l).flopsPerToken > m_model.GetLayer(heaviest).flopsPerToken)
         {
-            if (!std::isfinite(work * layer.flopsPerToken / m_servers[i].ccsHz))
-            {
-                fail(Index("servers", i) + ".ccs_hz",
-                     "expected a speed at which layer " + layer.name
-                         + " computes in a finite time, got " + Got(m_servers[i].ccsHz));
-            }
+            heaviest = l;
         }
-        for (std::size_t k = 0; k < m_links.size(); ++k)
+        if (m_model.GetLayer(l).outputElementsPerToken
+            > m_model.GetLayer(widest).outputElementsPerToken)
         {
-            if (!std::isfinite(work * layer.outputElementsPerToken * q.bMax / m_links[k].bps))
-            {
-                fail(Index("links", k) + ".bps",
-                     "expected a capacity that carries layer " + layer.name
-                         + "'s output in a finite time, got " + Got(m_links[k].bps));
-            }
+            widest = l;
+        }
+    }
+    const LlmLayer& hl = m_model.GetLayer(heaviest);
+    const LlmLayer& wl = m_model.GetLayer(widest);
+    for (std::size_t i = 0; i < m_servers.size(); ++i)
+    {
+        if (!std::isfinite(work * hl.flopsPerToken / m_servers[i].ccsHz))
+        {
+            fail(Index("servers", i) + ".ccs_hz",
+                 "expected a speed at which layer " + hl.name + " computes in a finite time, got "
+                     + Got(m_servers[i].ccsHz));
+        }
+    }
+    for (std::size_t k = 0; k < m_links.size(); ++k)
+    {
+        if (!std::isfinite(work * wl.outputElementsPerToken * q.bMax / m_links[k].bps))
+        {
+            fail(Index("links", k) + ".bps",
+                 "expected a capacity that carries layer " + wl.name
+                     + "'s output in a finite time, got " + Got(m_links[k].bps));
         }
     }
 

@@ -30,11 +30,11 @@ LlmSolverFactory::Create(const std::string& name, const LlmSolverOptions& option
     }
     if (name == "dp")
     {
-        return std::make_unique<LlmDpSolver>();
+        return std::make_unique<LlmDpSolver>(options);
     }
     if (name == "exhaustive")
     {
-        return std::make_unique<LlmExhaustiveSolver>();
+        return std::make_unique<LlmExhaustiveSolver>(options);
     }
     if (name == "greedy")
     {
@@ -46,7 +46,7 @@ LlmSolverFactory::Create(const std::string& name, const LlmSolverOptions& option
     }
     if (name == "edgeshard")
     {
-        return std::make_unique<LlmEdgeShardSolver>();
+        return std::make_unique<LlmEdgeShardSolver>(options);
     }
     std::string known;
     for (const auto& n : Names())

@@ -2,6 +2,8 @@
 
 #include "llm-test-scenarios.h"
 #include "ns3/llm-cost-model.h"
+#include "ns3/llm-dp-solver.h"
+#include "ns3/llm-exhaustive-solver.h"
 #include "ns3/llm-ilp-solver.h"
 #include "ns3/llm-placement-solver.h"
 #include "ns3/llm-random-scenario.h"
@@ -453,6 +455,107 @@ class LlmBaselineTestCase : public TestCase
 
 /**
  * @ingroup edge-llm-tests
+ * Time limits bound every solver: instances whose full solve takes well over a minute (ILP) or
+ * seconds (DP) stop at a 0.5 s (or smaller) limit with a feasible plan or none; sizes beyond
+ * the exhaustive search's limits are refused at once. The time bound checked is loose (3 × the
+ * limit + 1 s): it catches a phase that ignores the clock, not timing noise.
+ */
+class LlmSolverTimeLimitTestCase : public TestCase
+{
+  public:
+    LlmSolverTimeLimitTestCase()
+        : TestCase("Time limits bound every phase of the ILP, the DP and exhaustive search")
+    {
+    }
+
+  private:
+    /// Status feasible or time-limit-no-solution, within 3 × the limit + 1 s.
+    void Check(const LlmPlan& p, double limit, const std::string& what)
+    {
+        const std::string status = ToString(p.status);
+        NS_TEST_EXPECT_MSG_EQ((status == "feasible" || status == "time-limit-no-solution"),
+                              true,
+                              what << ": " << status << ": " << p.message);
+        NS_TEST_EXPECT_MSG_LT(p.stats.seconds,
+                              3 * limit + 1,
+                              what << " took " << p.stats.seconds << " s: " << p.message);
+    }
+
+    void DoRun() override
+    {
+        // 3000 layers x 40 servers, at most 80 layers each: GLPK alone runs past 60 s.
+        LlmRandomScenario big;
+        big.layers = 3000;
+        big.servers = 40;
+        big.maxLayersPerServer = 80;
+        big.tokens = 128;
+        big.batch = 128;
+        big.bMax = 32;
+        big.delta = 1e-5;
+        const LlmScenario bigScenario = big.Draw(1, 1); // the model keeps a reference
+        const LlmCostModel bigModel(bigScenario);
+        for (double limit : {0.5, 1e-3})
+        {
+            LlmSolverOptions o;
+            o.timeLimitSeconds = limit;
+            Check(LlmIlpSolver(o).Solve(bigModel), limit, "ilp 3000x40");
+        }
+        // 400 x 40, at most 12 each: small enough for GLPK, whose root LP takes over 30 s.
+        LlmRandomScenario mid = big;
+        mid.layers = 400;
+        mid.maxLayersPerServer = 12;
+        const LlmScenario midScenario = mid.Draw(1, 1); // the model keeps a reference
+        const LlmCostModel midModel(midScenario);
+        LlmSolverOptions half;
+        half.timeLimitSeconds = 0.5;
+        Check(LlmIlpSolver(half).Solve(midModel), 0.5, "ilp 400x40");
+        // 20000 x 8, any number of layers per server: the incumbent's local search (O(L²) per
+        // pass) once ran for minutes here; the shortest path is the optimum and proves it.
+        LlmRandomScenario deep = big;
+        deep.layers = 20000;
+        deep.servers = 8;
+        deep.maxLayersPerServer = std::nullopt;
+        const LlmScenario deepScenario = deep.Draw(1, 1); // the model keeps a reference
+        const LlmCostModel deepModel(deepScenario);
+        const LlmPlan d = LlmIlpSolver(half).Solve(deepModel);
+        NS_TEST_EXPECT_MSG_EQ(d.HasPlacement(), true, ToString(d.status) << ": " << d.message);
+        NS_TEST_EXPECT_MSG_LT(d.stats.seconds, 3 * 0.5 + 1, "ilp 20000x8: " << d.message);
+        // The DP: 3000 layers x 800 servers (no links, any number of layers per server) is
+        // L·N² ≈ 2e9 steps, seconds; it has no plan before its last layer.
+        LlmRandomScenario wide = big;
+        wide.servers = 800;
+        wide.maxLayersPerServer = std::nullopt;
+        wide.linkProbability = 0;
+        const LlmScenario wideScenario = wide.Draw(1, 1); // the model keeps a reference
+        const LlmCostModel wideModel(wideScenario);
+        LlmSolverOptions fast;
+        fast.timeLimitSeconds = 0.1;
+        const LlmPlan dp = LlmDpSolver(fast).Solve(wideModel);
+        Check(dp, 0.1, "dp 3000x800");
+        NS_TEST_EXPECT_MSG_EQ(ToString(dp.status), "time-limit-no-solution", dp.message);
+        NS_TEST_EXPECT_MSG_NE(dp.message.find("shortest path"), std::string::npos, dp.message);
+        // Exhaustive search: refuses what it cannot enumerate, stops at the limit otherwise.
+        const LlmPlan refused = LlmExhaustiveSolver(half).Solve(bigModel);
+        NS_TEST_EXPECT_MSG_EQ(ToString(refused.status), "time-limit-no-solution", "3000 layers");
+        NS_TEST_EXPECT_MSG_NE(refused.message.find("MAX_LAYERS"), std::string::npos, "named");
+        NS_TEST_EXPECT_MSG_LT(refused.stats.seconds, 0.5, "refused at once");
+        LlmRandomScenario small = big;
+        small.layers = 6;
+        small.servers = 30; // one width: 30^6 = 7e8 placements, seconds to search them all
+        small.maxLayersPerServer = std::nullopt;
+        small.bMin = 16;
+        small.bMax = 16;
+        const LlmScenario smallScenario = small.Draw(1, 1); // the model keeps a reference
+        const LlmCostModel smallModel(smallScenario);
+        LlmSolverOptions tiny;
+        tiny.timeLimitSeconds = 0.02;
+        const LlmPlan ex = LlmExhaustiveSolver(tiny).Solve(smallModel);
+        Check(ex, 0.02, "exhaustive 6x30");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
  * The solver suite.
  */
 class LlmPlacementSolverTestSuite : public TestSuite
@@ -468,6 +571,7 @@ class LlmPlacementSolverTestSuite : public TestSuite
         AddTestCase(new LlmIlpGapTestCase());
         AddTestCase(new LlmInfeasibleTestCase());
         AddTestCase(new LlmBaselineTestCase());
+        AddTestCase(new LlmSolverTimeLimitTestCase());
     }
 };
 
