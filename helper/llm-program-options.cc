@@ -4,11 +4,13 @@
 
 #include "ns3/command-line.h"
 #include "ns3/edge-llm-compat.h"
+#include "ns3/global-value.h"
 #include "ns3/llm-input-error.h"
 #include "ns3/llm-plan-reader.h"
 #include "ns3/llm-solver-factory.h"
 #include "ns3/llm-text-parse.h"
 
+#include <regex>
 #include <sstream>
 #include <tuple>
 
@@ -214,9 +216,142 @@ LlmProgramOptions::LlmProgramOptions(CommandLine& cmd, unsigned groups)
     }
 }
 
+namespace
+{
+
+/**
+ * Check the text of an ns-3 attribute or global value before ns-3 sees it: ns-3 aborts (or
+ * crashes later) on a malformed number, time or type name.
+ */
+void
+CheckNs3Value(const std::string& option,
+              const std::string& text,
+              Ptr<const AttributeChecker> checker)
+{
+    const std::string type = checker->GetValueTypeName();
+    static const std::regex time(
+        R"(^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?(y|d|h|min|s|ms|us|ns|ps|fs)?$)");
+    static const std::regex rate(
+        R"(^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?(b|B|bps|Bps|[kKMG]i?(b|B|bps|Bps|b/s|B/s)|b/s|B/s)$)");
+    if (type == "ns3::UintegerValue")
+    {
+        LlmTextParse::Integer(kSource, option, text, 0, UINT64_MAX, "a non-negative integer");
+    }
+    else if (type == "ns3::IntegerValue")
+    {
+        LlmTextParse::Integer(kSource,
+                              option,
+                              !text.empty() && text[0] == '-' ? text.substr(1) : text,
+                              0,
+                              INT64_MAX,
+                              "an integer");
+    }
+    else if (type == "ns3::DoubleValue")
+    {
+        LlmTextParse::Number(kSource, option, text, -1.7e308, 1.7e308, "a finite number");
+    }
+    else if (type == "ns3::BooleanValue")
+    {
+        if (text != "true" && text != "false" && text != "1" && text != "0" && text != "t"
+            && text != "f")
+        {
+            throw LlmInputError(kSource, option, "expected true or false, got \"" + text + "\"");
+        }
+    }
+    else if (type == "ns3::TimeValue" && !std::regex_match(text, time))
+    {
+        throw LlmInputError(kSource, option, "expected a time such as 10ms, got \"" + text + "\"");
+    }
+    else if (type == "ns3::DataRateValue" && !std::regex_match(text, rate))
+    {
+        throw LlmInputError(kSource,
+                            option,
+                            "expected a data rate such as 100Mbps, got \"" + text + "\"");
+    }
+    else if (type == "ns3::TypeIdValue" || option == "--SimulatorImplementationType"
+             || option == "--SchedulerType")
+    {
+        TypeId tid;
+        if (!TypeId::LookupByNameFailSafe(text, &tid)
+            && !TypeId::LookupByNameFailSafe("ns3::" + text, &tid))
+        {
+            throw LlmInputError(kSource,
+                                option,
+                                "expected the name of an ns-3 type, got \"" + text + "\"");
+        }
+        return;
+    }
+    // The text is well formed now, so ns-3 can read it without aborting: check the range.
+    for (const char* checked : {"ns3::UintegerValue",
+                                "ns3::IntegerValue",
+                                "ns3::DoubleValue",
+                                "ns3::TimeValue",
+                                "ns3::DataRateValue"})
+    {
+        if (type == checked)
+        {
+            Ptr<AttributeValue> value = checker->Create();
+            if (!value->DeserializeFromString(text, checker) || !checker->Check(*value))
+            {
+                throw LlmInputError(kSource,
+                                    option,
+                                    "expected a value within "
+                                        + checker->GetUnderlyingTypeInformation() + ", got \""
+                                        + text + "\"");
+            }
+        }
+    }
+}
+
+} // namespace
+
 void
 LlmProgramOptions::Parse(int argc, char* argv[])
 {
+    // ns-3's own options: attribute defaults (--ns3::Type::Attribute=value, --Type::Attribute=
+    // value) and global values (--SimulatorImplementationType=...), checked by their type.
+    for (int i = 1; i < argc; ++i)
+    {
+        const std::string arg = argv[i];
+        const std::size_t eq = arg.find('=');
+        if (arg.rfind("--", 0) != 0 || eq == std::string::npos)
+        {
+            continue;
+        }
+        const std::string name = arg.substr(2, eq - 2);
+        const std::string text = arg.substr(eq + 1);
+        const std::size_t sep = name.rfind("::");
+        if (sep != std::string::npos)
+        {
+            std::string typeName = name.substr(0, sep);
+            TypeId tid;
+            TypeId::AttributeInformation info;
+            if (!TypeId::LookupByNameFailSafe(typeName, &tid)
+                && !TypeId::LookupByNameFailSafe("ns3::" + typeName, &tid))
+            {
+                throw LlmInputError(kSource,
+                                    "--" + name,
+                                    "expected an ns-3 type before ::, \"" + typeName
+                                        + "\" is none");
+            }
+            if (!tid.LookupAttributeByName(name.substr(sep + 2), &info))
+            {
+                throw LlmInputError(kSource,
+                                    "--" + name,
+                                    "expected an attribute of " + tid.GetName() + ", \""
+                                        + name.substr(sep + 2) + "\" is none");
+            }
+            CheckNs3Value("--" + name, text, info.checker);
+            continue;
+        }
+        for (auto g = GlobalValue::Begin(); g != GlobalValue::End(); ++g)
+        {
+            if ((*g)->GetName() == name && name != "RngRun" && name != "RngSeed")
+            {
+                CheckNs3Value("--" + name, text, (*g)->GetChecker());
+            }
+        }
+    }
     for (int i = 1; i < argc; ++i)
     {
         const std::string arg = argv[i];

@@ -67,6 +67,9 @@ expect 1 'command line: --loss: expected a packet error rate 0 <= loss < 1, got 
 expect 1 'command line: --RngRun: expected a run number' "$simulate" --RngRun=abc
 expect 1 'command line: --RngSeed: expected a seed 1 ... 4294967295, got "-1"' "$simulate" --RngSeed=-1
 expect 1 "command line: --ns3::TcpSocket::SegmentSize: this value is set by every run from --mtu" "$simulate" --ns3::TcpSocket::SegmentSize=1000
+expect 1 'command line: --ns3::TcpSocket::SegmentSize: expected a non-negative integer, got "abc"' "$plan" --ns3::TcpSocket::SegmentSize=abc
+expect 1 'command line: --ns3::TcpSocket::ConnTimeout: expected a time such as 10ms' "$simulate" --ns3::TcpSocket::ConnTimeout=abc
+expect 1 'command line: --SimulatorImplementationType: expected the name of an ns-3 type, got "foo"' "$simulate" --SimulatorImplementationType=foo
 expect 1 'command line: --time-limit: expected a time limit' "$plan" --time-limit=0
 expect 1 'command line: --gap: expected a relative gap 0 <= gap < 1, got "5"' "$plan" --gap=5
 expect 1 "/nonexistent/x.json: cannot write the results" "$simulate" --output=/nonexistent/x.json
