@@ -16,6 +16,7 @@
 #include "ns3/mobility-model.h"
 #include "ns3/names.h"
 #include "ns3/node-list.h"
+#include "ns3/packet.h"
 #include "ns3/point-to-point-helper.h"
 #include "ns3/pointer.h"
 #include "ns3/queue-item.h"
@@ -77,6 +78,16 @@ CheckWritable(const std::string& path, const std::string& what)
     {
         std::remove(path.c_str());
     }
+}
+
+/// Whether a run of this process switched packet metadata on (it then stays on).
+bool g_metadataEnabled = false;
+
+/// @return whether packet metadata is on in this process (as far as runs switched it on)
+bool
+PacketMetadataEnabled()
+{
+    return g_metadataEnabled;
 }
 
 /// Calls Simulator::Destroy and Names::Clear when the run ends, however it ends.
@@ -339,6 +350,25 @@ LlmSimulation::Run()
     CheckWritable(m_outputs.placementCsv, "placement CSV");
     CheckWritable(m_outputs.pcapPrefix.empty() ? "" : m_outputs.pcapPrefix + "-probe.pcap",
                   "pcap files");
+    // ASCII traces print packet metadata, which ns-3 can only switch on before the process
+    // creates its first packet (a later Packet::EnablePrinting asserts).
+    static bool packetsWithoutMetadata = false;
+    if (!m_outputs.asciiFile.empty())
+    {
+        if (packetsWithoutMetadata)
+        {
+            throw LlmInputError(m_outputs.asciiFile,
+                                "",
+                                "an ASCII trace needs ns-3's packet metadata from the first "
+                                "packet of the process: ask for it in the process's first run");
+        }
+        Packet::EnablePrinting();
+        g_metadataEnabled = true;
+    }
+    else if (!PacketMetadataEnabled())
+    {
+        packetsWithoutMetadata = true;
+    }
     if (m_hasRngRun)
     {
         RngSeedManager::SetRun(m_rngRun);

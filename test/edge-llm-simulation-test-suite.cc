@@ -648,6 +648,8 @@ class LlmSimulationTestSuite : public TestSuite
     LlmSimulationTestSuite()
         : TestSuite("edge-llm-simulation", TestSuite::Type::SYSTEM)
     {
+        // First: its ASCII trace needs packet metadata from the process's first packet.
+        AddTestCase(new LlmOutputsTestCase());
         AddTestCase(new LlmIdealFidelityTestCase());
         AddTestCase(new LlmDelayLossTestCase());
         AddTestCase(new LlmLongRunTestCase());
@@ -655,7 +657,6 @@ class LlmSimulationTestSuite : public TestSuite
         AddTestCase(new LlmUserTopologyTestCase());
         AddTestCase(new LlmEdgeCaseTestCase());
         AddTestCase(new LlmRunIsolationTestCase());
-        AddTestCase(new LlmOutputsTestCase());
     }
 };
 
