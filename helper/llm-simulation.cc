@@ -80,15 +80,10 @@ CheckWritable(const std::string& path, const std::string& what)
     }
 }
 
-/// Whether a run of this process switched packet metadata on (it then stays on).
-bool g_metadataEnabled = false;
-
-/// @return whether packet metadata is on in this process (as far as runs switched it on)
-bool
-PacketMetadataEnabled()
-{
-    return g_metadataEnabled;
-}
+/// A run of this process switched packet metadata on (it then stays on).
+bool g_metadataOn = false;
+/// A run of this process sent packets before metadata was on.
+bool g_packetsWithoutMetadata = false;
 
 /// Calls Simulator::Destroy and Names::Clear when the run ends, however it ends.
 struct SimulatorGuard
@@ -352,10 +347,9 @@ LlmSimulation::Run()
                   "pcap files");
     // ASCII traces print packet metadata, which ns-3 can only switch on before the process
     // creates its first packet (a later Packet::EnablePrinting asserts).
-    static bool packetsWithoutMetadata = false;
     if (!m_outputs.asciiFile.empty())
     {
-        if (packetsWithoutMetadata)
+        if (g_packetsWithoutMetadata)
         {
             throw LlmInputError(m_outputs.asciiFile,
                                 "",
@@ -363,12 +357,9 @@ LlmSimulation::Run()
                                 "packet of the process: ask for it in the process's first run");
         }
         Packet::EnablePrinting();
-        g_metadataEnabled = true;
+        g_metadataOn = true;
     }
-    else if (!PacketMetadataEnabled())
-    {
-        packetsWithoutMetadata = true;
-    }
+    g_packetsWithoutMetadata = g_packetsWithoutMetadata || !g_metadataOn;
     if (m_hasRngRun)
     {
         RngSeedManager::SetRun(m_rngRun);
