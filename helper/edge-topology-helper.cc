@@ -26,8 +26,9 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <regex>
 #include <set>
+#include <utility>
+#include <vector>
 
 namespace ns3
 {
@@ -43,15 +44,39 @@ EdgeTopologyHelper::EdgeTopologyHelper(const LlmScenario& scenario)
 }
 
 void
-EdgeTopologyHelper::CheckQueueSize(const std::string& size)
+EdgeTopologyHelper::CheckQueueSize(const std::string& size,
+                                   const std::string& source,
+                                   const std::string& field)
 {
-    // QueueSize aborts on a malformed string: check the form "<count>p" or "<count>[kMG]B".
-    static const std::regex form("^[0-9]+(p|[kKMG]?i?B)$");
-    if (!std::regex_match(size, form) || std::stoull(size) == 0)
+    const std::string refused =
+        "expected a queue size such as 100p, 1500B, 64KB or 1MB (packets p or bytes B, with "
+        "k/K/M/Ki/Mi; at most 4294967295), got \""
+        + size + "\"";
+    const std::size_t digits = size.find_first_not_of("0123456789");
+    if (digits == 0 || digits == std::string::npos || digits > 10)
     {
-        throw LlmInputError("topology",
-                            "queue size",
-                            "expected a positive size such as 1000p or 10MB, got \"" + size + "\"");
+        throw LlmInputError(source, field, refused);
+    }
+    const std::string unit = size.substr(digits);
+    const unsigned long long n = std::stoull(size.substr(0, digits));
+    unsigned long long multiplier = 0;
+    for (const auto& [u, m] :
+         std::vector<std::pair<std::string, unsigned long long>>{{"p", 1},
+                                                                 {"B", 1},
+                                                                 {"kB", 1000},
+                                                                 {"KB", 1000},
+                                                                 {"MB", 1000000},
+                                                                 {"KiB", 1024},
+                                                                 {"MiB", 1048576}})
+    {
+        if (unit == u)
+        {
+            multiplier = m;
+        }
+    }
+    if (multiplier == 0 || n == 0 || n * multiplier > 4294967295ULL)
+    {
+        throw LlmInputError(source, field, refused);
     }
 }
 

@@ -49,11 +49,17 @@ class EdgeTopologyHelper
      */
     void SetQueueSize(const std::string& size);
     /**
-     * @brief Check a queue size string without setting it.
+     * @brief Check a queue size string without setting it, as ns-3's QueueSize would read it
+     *        (it aborts on a malformed one): digits, then p, B, kB, KB, MB, KiB or MiB, at
+     *        most 2^32 − 1 packets or bytes (QueueSize holds 32 bits).
      * @param size a QueueSize string such as "1000p" or "10MB"
+     * @param source what errors name as the source
+     * @param field what errors name as the field
      * @throws LlmInputError if the string is not a positive queue size
      */
-    static void CheckQueueSize(const std::string& size);
+    static void CheckQueueSize(const std::string& size,
+                               const std::string& source = "topology",
+                               const std::string& field = "queue size");
 
     /**
      * @brief MTU of every device (default 1500 bytes).

@@ -18,42 +18,6 @@ namespace
 
 const char* kSource = "command line";
 
-/// A queue size as ns-3's QueueSize reads it, checked first: digits, then p, B, kB, KB, MB,
-/// KiB or MiB, at most 2^32 − 1 packets or bytes (QueueSize holds 32 bits).
-void
-CheckQueueText(const std::string& field, const std::string& text)
-{
-    const std::string expected =
-        "a queue size such as 100p, 1500B, 64KB or 1MB (packets p or bytes B, with k/K/M/Ki/Mi; "
-        "at most 4294967295)";
-    const std::size_t digits = text.find_first_not_of("0123456789");
-    if (digits == 0 || digits == std::string::npos || digits > 10)
-    {
-        throw LlmInputError(kSource, field, "expected " + expected + ", got \"" + text + "\"");
-    }
-    const std::string unit = text.substr(digits);
-    const unsigned long long n = std::stoull(text.substr(0, digits));
-    unsigned long long multiplier = 0;
-    for (const auto& [u, m] :
-         std::vector<std::pair<std::string, unsigned long long>>{{"p", 1},
-                                                                 {"B", 1},
-                                                                 {"kB", 1000},
-                                                                 {"KB", 1000},
-                                                                 {"MB", 1000000},
-                                                                 {"KiB", 1024},
-                                                                 {"MiB", 1048576}})
-    {
-        if (unit == u)
-        {
-            multiplier = m;
-        }
-    }
-    if (multiplier == 0 || n == 0 || n * multiplier > 4294967295ULL)
-    {
-        throw LlmInputError(kSource, field, "expected " + expected + ", got \"" + text + "\"");
-    }
-}
-
 } // namespace
 
 const std::vector<LlmTransportSetting::Key>&
@@ -155,7 +119,7 @@ LlmTransportSetting::Set(const std::string& keyName, const std::string& v, const
     }
     else if (key == "queue")
     {
-        CheckQueueText(field, v);
+        EdgeTopologyHelper::CheckQueueSize(v, kSource, field);
         queueSize = v;
     }
     else if (key == "socket-buffer")
@@ -275,7 +239,7 @@ LlmTransportSetting::Validate(const std::string& where) const
                                     + congestionControl + "\"");
         }
     }
-    EdgeTopologyHelper::CheckQueueSize(queueSize);
+    EdgeTopologyHelper::CheckQueueSize(queueSize, kSource, field + "queue");
     if (socketBuffer != 0 && socketBuffer < 2 * mtu)
     {
         throw LlmInputError(kSource,
