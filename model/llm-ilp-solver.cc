@@ -2,7 +2,9 @@
 
 #include "llm-ilp-solver.h"
 
+#include "llm-glpk-search.h"
 #include "llm-layered-graph.h"
+#include "llm-server-path-ilp.h"
 #include "ns3/log.h"
 
 #include <algorithm>
@@ -463,41 +465,6 @@ OptimizeLagrangian(const LlmLayeredGraph& g,
     return best;
 }
 
-/// GLPK callback data.
-struct CallbackData
-{
-    const std::vector<double>* incumbent{nullptr}; //!< 1-based column values, or null
-    bool given{false};                             //!< Incumbent handed over
-    uint64_t nodes{0};                             //!< B&B nodes so far
-    double bound{-INFINITY};                       //!< Best node bound
-    const LlmSolverDeadline* deadline{nullptr};    //!< Stop the search once it passes
-};
-
-void
-Callback(glp_tree* tree, void* info)
-{
-    auto* d = static_cast<CallbackData*>(info);
-    if (glp_ios_reason(tree) == GLP_IHEUR && d->incumbent && !d->given)
-    {
-        glp_ios_heur_sol(tree, d->incumbent->data());
-        d->given = true;
-    }
-    int active = 0;
-    int current = 0;
-    int total = 0;
-    glp_ios_tree_size(tree, &active, &current, &total);
-    d->nodes = static_cast<uint64_t>(total);
-    const int best = glp_ios_best_node(tree);
-    if (best != 0)
-    {
-        d->bound = glp_ios_node_bound(tree, best);
-    }
-    if (d->deadline && d->deadline->Expired())
-    {
-        glp_ios_terminate(tree); // tm_lim as well, checked between GLPK's own steps
-    }
-}
-
 } // namespace
 
 LlmIlpSolver::LlmIlpSolver(const LlmSolverOptions& options, Bits bits)
@@ -662,6 +629,91 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
         plan.message = "within the requested gap by the Lagrangian bound (GLPK not run)";
         return done();
     }
+    // A GLPK outcome as the plan: GLPK's placement, or the incumbent with the best bound.
+    auto fromOutcome = [&](const LlmIlpOutcome& out) {
+        plan.stats.nodes = out.nodes;
+        plan.stats.rows = out.rows;
+        plan.stats.columns = out.columns;
+        plan.stats.columnsBeforePruning = out.columnsBeforePruning;
+        if (out.status == LlmIlpOutcome::Status::OPTIMAL
+            || out.status == LlmIlpOutcome::Status::FEASIBLE)
+        {
+            plan.placement = out.placement;
+            const bool optimal = out.status == LlmIlpOutcome::Status::OPTIMAL;
+            Finish(model, plan, optimal ? LlmSolverStatus::OPTIMAL : LlmSolverStatus::FEASIBLE);
+            plan.stats.lowerBound = optimal ? plan.objective : bestBound(out.bound);
+            plan.stats.lowerBound = std::min(plan.stats.lowerBound, plan.objective);
+            plan.stats.gap = plan.objective > 0
+                                 ? (plan.objective - plan.stats.lowerBound) / plan.objective
+                                 : 0.0;
+            if (out.outOfTime)
+            {
+                plan.message = timeLimit("GLPK's branch and cut") + "; gap "
+                               + std::to_string(100 * plan.stats.gap) + " %";
+            }
+        }
+        else if (out.status == LlmIlpOutcome::Status::INFEASIBLE)
+        {
+            plan.status = LlmSolverStatus::INFEASIBLE;
+            plan.message = "no placement satisfies constraints 2d, 2e and 2f together (GLPK "
+                           "proved the ILP infeasible; each constraint alone can be met)";
+        }
+        else if (!out.phase.empty())
+        {
+            // Stopped while building (time or size limit): the incumbent, if any.
+            return stop(out.outOfTime ? timeLimit(out.phase) : out.phase);
+        }
+        else if (std::isfinite(ub))
+        {
+            // GLPK stopped (time limit, possibly inside the root LP) before it took the
+            // incumbent: the incumbent is still a feasible plan, with the best bound as its proof.
+            plan.placement = g.ToPlacement(incumbent.Best());
+            Finish(model, plan, LlmSolverStatus::FEASIBLE);
+            plan.stats.lowerBound = std::min(bestBound(out.bound), plan.objective);
+            plan.stats.gap = plan.objective > 0
+                                 ? (plan.objective - plan.stats.lowerBound) / plan.objective
+                                 : 0.0;
+            plan.message =
+                "GLPK stopped before improving the heuristic incumbent ("
+                + (out.outOfTime
+                       ? timeLimit(out.rootLpOnly ? "GLPK's root LP" : "GLPK's branch and cut")
+                       : "code " + std::to_string(out.glpkCode))
+                + "); gap " + std::to_string(100 * plan.stats.gap) + " %";
+        }
+        else
+        {
+            plan.status = LlmSolverStatus::NO_SOLUTION;
+            plan.message = out.outOfTime ? timeLimit("GLPK") + " without a feasible placement"
+                                         : "GLPK stopped (code " + std::to_string(out.glpkCode)
+                                               + ")";
+            plan.stats.lowerBound = bestBound(out.bound);
+        }
+        NS_LOG_INFO(GetName() << ": " << ToString(plan.status) << " T=" << plan.objective
+                              << " rows=" << plan.stats.rows << " cols=" << plan.stats.columns
+                              << " nodes=" << plan.stats.nodes);
+        return done();
+    };
+
+    // The server-path formulation: one layer per server, one width per layer, and (AUTO) a run
+    // of identical layers for it to exploit.
+    const bool oneWidth = std::all_of(candidates.begin(), candidates.end(), [](const auto& c) {
+        return c.size() == 1;
+    });
+    bool serverPath = !g.SameServerAllowed() && oneWidth
+                      && m_options.formulation != LlmSolverOptions::Formulation::LAYERED;
+    if (serverPath && m_options.formulation == LlmSolverOptions::Formulation::AUTO)
+    {
+        serverPath = LlmServerPathIlp::FindRuns(g).size() < nl;
+    }
+    if (serverPath)
+    {
+        plan.stats.heuristicSeconds = deadline.Elapsed();
+        const LlmServerPathIlp ilp(g);
+        const bool give = m_options.heuristicIncumbent && std::isfinite(ub);
+        return fromOutcome(
+            ilp.Solve(give ? incumbent.Best() : std::vector<std::size_t>(), deadline, m_options));
+    }
+
     std::vector<double> forward;
     std::vector<double> backward;
     if (prune && std::isfinite(ub))
@@ -963,10 +1015,8 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
         return stopBuilding();
     }
 
-    // GLPK: the rest of the limit (tm_lim), and the callback stops the search at the deadline.
-    // GLPK's presolvers (LP before the root simplex, MIP in glp_intopt) are not timed by tm_lim:
-    // keep UNTIMED_SECONDS_PER_NONZERO per nonzero for them (0.45 µs measured at 2-10 million).
-    const double untimed = UNTIMED_SECONDS_PER_NONZERO * static_cast<double>(ia.size() - 1);
+    const double untimed =
+        LlmGlpkSearch::UNTIMED_SECONDS_PER_NONZERO * static_cast<double>(ia.size() - 1);
     if (deadline.Remaining() < untimed)
     {
         glp_delete_prob(lp);
@@ -975,100 +1025,29 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
            << " s GLPK's presolve needs were left)";
         return stop(os.str());
     }
-    auto remainingMs = [&deadline](double reserve) {
-        return static_cast<int>(std::clamp((deadline.Remaining() - reserve) * 1000.0, 1.0, 2.0e9));
-    };
-    const int msg = m_options.verbosity >= 2 ? GLP_MSG_ON : GLP_MSG_OFF;
-    CallbackData cb;
-    cb.incumbent = giveIncumbent ? &start1 : nullptr;
-    cb.deadline = &deadline;
-    glp_iocp parm;
-    glp_init_iocp(&parm);
-    parm.msg_lev = msg;
-    parm.tm_lim = remainingMs(untimed);
-    parm.mip_gap = m_options.relativeGap;
-    parm.cb_func = Callback;
-    parm.cb_info = &cb;
-    parm.presolve = (giveIncumbent || !m_options.glpkPresolve) ? GLP_OFF : GLP_ON;
-    int ret = 0;
-    bool lpInfeasible = false;
-    if (parm.presolve == GLP_OFF)
+    LlmIlpOutcome out;
+    LlmGlpkSearch::Run(lp,
+                       ia.size() - 1,
+                       giveIncumbent ? &start1 : nullptr,
+                       LlmGlpkSearch::RowGenerator(),
+                       deadline,
+                       m_options,
+                       out);
+    out.columnsBeforePruning = plan.stats.columnsBeforePruning;
+    if (out.status == LlmIlpOutcome::Status::OPTIMAL
+        || out.status == LlmIlpOutcome::Status::FEASIBLE)
     {
-        glp_smcp sparm;
-        glp_init_smcp(&sparm);
-        sparm.msg_lev = msg;
-        sparm.tm_lim = remainingMs(untimed);
-        sparm.presolve = GLP_ON;
-        ret = glp_simplex(lp, &sparm);
-        if (ret == 0 && glp_get_status(lp) != GLP_OPT)
-        {
-            lpInfeasible = glp_get_status(lp) == GLP_NOFEAS;
-        }
-        parm.tm_lim = remainingMs(0.0);
-    }
-    if (!lpInfeasible && (ret == 0 || parm.presolve == GLP_ON))
-    {
-        ret = glp_intopt(lp, &parm);
-    }
-    const bool outOfTime = ret == GLP_ETMLIM || ret == GLP_ESTOP;
-    const int mipStatus = lpInfeasible ? GLP_NOFEAS : glp_mip_status(lp);
-    plan.stats.nodes = cb.nodes;
-    if (mipStatus == GLP_OPT || mipStatus == GLP_FEAS)
-    {
-        plan.placement.assign(nl, {0, 0});
+        out.placement.assign(nl, {0, 0});
         for (const XVar& x : xs)
         {
             if (glp_mip_col_val(lp, x.col) > 0.5)
             {
-                plan.placement[x.l] = {x.i, x.b};
+                out.placement[x.l] = {x.i, x.b};
             }
         }
-        const bool optimal = mipStatus == GLP_OPT && ret == 0;
-        Finish(model, plan, optimal ? LlmSolverStatus::OPTIMAL : LlmSolverStatus::FEASIBLE);
-        plan.stats.lowerBound = optimal ? plan.objective : bestBound(cb.bound);
-        plan.stats.lowerBound = std::min(plan.stats.lowerBound, plan.objective);
-        plan.stats.gap =
-            plan.objective > 0 ? (plan.objective - plan.stats.lowerBound) / plan.objective : 0.0;
-        if (outOfTime)
-        {
-            plan.message = timeLimit("GLPK's branch and cut") + "; gap "
-                           + std::to_string(100 * plan.stats.gap) + " %";
-        }
-    }
-    else if (mipStatus == GLP_NOFEAS || ret == GLP_ENOPFS)
-    {
-        plan.status = LlmSolverStatus::INFEASIBLE;
-        plan.message = "no placement satisfies constraints 2d, 2e and 2f together (GLPK proved "
-                       "the ILP infeasible; each constraint alone can be met)";
-    }
-    else if (std::isfinite(ub))
-    {
-        // GLPK stopped (time limit, possibly inside the root LP) before it took the incumbent:
-        // the incumbent is still a feasible plan, with the Lagrangian bound as its proof.
-        plan.placement = g.ToPlacement(incumbent.Best());
-        Finish(model, plan, LlmSolverStatus::FEASIBLE);
-        plan.stats.lowerBound = std::min(bestBound(cb.bound), plan.objective);
-        plan.stats.gap =
-            plan.objective > 0 ? (plan.objective - plan.stats.lowerBound) / plan.objective : 0.0;
-        plan.message = "GLPK stopped before improving the heuristic incumbent ("
-                       + (outOfTime ? timeLimit(parm.presolve == GLP_OFF && cb.nodes == 0
-                                                    ? "GLPK's root LP"
-                                                    : "GLPK's branch and cut")
-                                    : "code " + std::to_string(ret))
-                       + "); gap " + std::to_string(100 * plan.stats.gap) + " %";
-    }
-    else
-    {
-        plan.status = LlmSolverStatus::NO_SOLUTION;
-        plan.message = outOfTime ? timeLimit("GLPK") + " without a feasible placement"
-                                 : "GLPK stopped (code " + std::to_string(ret) + ")";
-        plan.stats.lowerBound = bestBound(cb.bound);
     }
     glp_delete_prob(lp);
-    NS_LOG_INFO(GetName() << ": " << ToString(plan.status) << " T=" << plan.objective
-                          << " rows=" << plan.stats.rows << " cols=" << plan.stats.columns
-                          << " nodes=" << plan.stats.nodes);
-    return done();
+    return fromOutcome(out);
 }
 
 } // namespace ns3

@@ -45,12 +45,6 @@ class LlmIlpSolver : public LlmPlacementSolver
      */
     static constexpr std::size_t MAX_COLUMNS = 1000000;
 
-    /**
-     * Time kept per constraint-matrix nonzero for GLPK's presolvers, which its time limit
-     * (tm_lim) does not count: GLPK gets the rest of the limit minus this, s.
-     */
-    static constexpr double UNTIMED_SECONDS_PER_NONZERO = 0.5e-6;
-
     /// Which bit widths the layers may take.
     enum class Bits
     {

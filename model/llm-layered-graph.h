@@ -73,6 +73,13 @@ class LlmLayeredGraph
     }
 
     /**
+     * @brief Output size of layer l at b_l for the whole workload: n · β · e_l · b_l.
+     * @param l layer
+     * @return bits (Edge(l, i, j) = this / Ω_ij)
+     */
+    double OutputBits(std::size_t l) const { return m_outputBits[l]; }
+
+    /**
      * @brief Storage of layer l at b_l.
      * @param l layer
      * @return bytes

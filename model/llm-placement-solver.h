@@ -46,6 +46,16 @@ struct LlmSolverOptions
     bool lagrangianPruning{true};  //!< ILP: Lagrangian bound + incumbent, remove dominated vars
     bool heuristicIncumbent{true}; //!< ILP: hand the heuristic incumbent to GLPK
     bool glpkPresolve{false};      //!< ILP: GLPK's MIP presolver (needs heuristicIncumbent off)
+
+    /// ILP: which GLPK formulation (LlmIlpSolver) solves the problem.
+    enum class Formulation
+    {
+        AUTO,        //!< Server path where it applies and runs of identical layers exist
+        LAYERED,     //!< The layered formulation (any constraint set)
+        SERVER_PATH, //!< The server-path formulation where it applies (else layered)
+    };
+
+    Formulation formulation{Formulation::AUTO}; //!< ILP formulation
 };
 
 /**
