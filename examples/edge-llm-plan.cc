@@ -104,6 +104,19 @@ PrintProblemTable(const LlmCostModel& m)
     return ok;
 }
 
+/// "lower bound B s, gap G %", or "optimality not proven" for a heuristic.
+std::string
+GapText(const LlmSolverStats& st)
+{
+    if (!st.IsProven())
+    {
+        return "optimality not proven";
+    }
+    char buf[128];
+    std::snprintf(buf, sizeof(buf), "lower bound %.6g s, gap %.3g %%", st.lowerBound, 100 * st.gap);
+    return buf;
+}
+
 /// Print the plan table and summary.
 void
 PrintPlan(const LlmCostModel& m, const LlmPlan& plan)
@@ -111,7 +124,7 @@ PrintPlan(const LlmCostModel& m, const LlmPlan& plan)
     const LlmScenario& s = m.GetScenario();
     const LlmSolverStats& st = plan.stats;
     std::printf("Solver %s: %s in %.3f s (B&B nodes %llu, %llu rows, %llu of %llu columns; "
-                "lower bound %.6g s, gap %.3g %%)\n",
+                "%s)\n",
                 plan.solver.c_str(),
                 ToString(plan.status).c_str(),
                 st.seconds,
@@ -119,8 +132,7 @@ PrintPlan(const LlmCostModel& m, const LlmPlan& plan)
                 static_cast<unsigned long long>(st.rows),
                 static_cast<unsigned long long>(st.columns),
                 static_cast<unsigned long long>(st.columnsBeforePruning),
-                st.lowerBound,
-                100 * st.gap);
+                GapText(st).c_str());
     if (!plan.message.empty())
     {
         std::printf("Note: %s\n", plan.message.c_str());

@@ -1,30 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
-// edge-llm-solver-benchmark: how long the GLPK ILP takes, with and without each reduction.
+// edge-llm-solver-benchmark: how long the GLPK ILP takes, on the instances users produce.
 //
-//   edge-llm-solver-benchmark                                  # quick sizes
-//   edge-llm-solver-benchmark --sizes=26x30,64x100 --time-limit=60
+//   edge-llm-solver-benchmark --drawn=omega,ccs --runs=7     # the sweep's own instances
+//   edge-llm-solver-benchmark --growth=26x30,80x300 --plot=growth.png
+//   edge-llm-solver-benchmark --sizes=26x30,64x100           # ablation of the reductions
 //
-// Options are read whole and strictly: L and N are whole integers (1 ≤ L ≤ 100000 layers,
-// 1 ≤ N ≤ 4096 servers, the scenario caps), --time-limit 0.001 ... 1e7 s, --seed 1 ...
-// 4294967295; a bad value or a positional argument stops with one line naming it (exit 1).
-//
-// For each size L×N (layers × servers) a seeded random instance (LlmRandomScenario: OPT-like
-// layers, CCS ∈ [1, 4] GHz, Ω ∈ [100 Mbit/s, 1 Gbit/s], n = β = 128, δ = 1e-5, one layer per
-// server) and, for "opt-350m", the built-in scenario, solved by:
+// --drawn: the instances `edge-llm-sweep --sweep=K --runs=N` solves (LlmSweep::DrawScenario:
+// the built-in OPT-350m scenario, every grid value of the kind's default grid, RngRun 1 ... N),
+// solved by the ilp solver; one line per instance (status, seconds, B&B nodes, objective) and
+// a total (proven, median, max). --compare-layered also solves each with the layered
+// formulation and prints the relative difference of the objectives.
+// --growth: LLM-shaped random instances L×N (LlmRandomScenario with repeatedBlocks: an
+// embedding, L−2 identical blocks, a head; CCS ∈ [1, 4] GHz, Ω ∈ [100 Mbit/s, 1 Gbit/s],
+// n = β = 128, δ = 1e-5, one layer per server), solved by the ilp solver; a table, the
+// growth exponent of the time in N per L (least squares on log-log), and with --plot a
+// log-log PNG of time vs N.
+// --sizes: the reductions one by one, on random instances with distinct layers (and
+// "opt-350m", the built-in scenario):
 //   full        every reduction: smallest allowed bits, Lagrangian bound + pruning, incumbent
 //   gap-1%      full, stopping at a proven 1 % gap
+//   layered     full, with the layered formulation
 //   no-prune    smallest allowed bits + incumbent, no Lagrangian pruning
 //   no-incumb   smallest allowed bits + pruning, no incumbent handed to GLPK
 //   bits-only   smallest allowed bits, GLPK presolve, nothing else
 //   none        every allowed bit width, GLPK presolve, nothing else
 //   dp          the shortest-path relaxation (a lower bound under one layer per server)
-// Prints the status, objective, proven gap, wall time, B&B nodes and ILP size of each.
+// Without --drawn, --growth or --sizes, the ablation runs on quick sizes.
+//
+// Options are read whole and strictly: L and N are whole integers (1 ≤ L ≤ 100000 layers,
+// 1 ≤ N ≤ 4096 servers, the scenario caps), --runs 1 ... 100000, --time-limit 0.001 ... 1e7 s,
+// --seed 1 ... 4294967295; a bad value or a positional argument stops with one line naming it
+// (exit 1). Timings are printed, never asserted.
 
 #include "ns3/command-line.h"
 #include "ns3/edge-llm-module.h"
+#include "ns3/gnuplot.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <map>
 #include <iostream>
 #include <sstream>
 
@@ -90,26 +107,261 @@ ParseSize(const std::string& item)
     }
 }
 
+/// Median of a sample (empty: 0).
+double
+Median(std::vector<double> x)
+{
+    if (x.empty())
+    {
+        return 0;
+    }
+    std::sort(x.begin(), x.end());
+    const std::size_t m = x.size() / 2;
+    return x.size() % 2 ? x[m] : 0.5 * (x[m - 1] + x[m]);
+}
+
+/// The sweep's own instances of each kind, solved by the ilp solver; returns 0.
+int
+RunDrawn(const std::vector<LlmSweepConfig::Kind>& kinds,
+         uint32_t runs,
+         const LlmSolverOptions& options,
+         bool compareLayered)
+{
+    std::printf("%-6s %-12s %5s %-22s %9s %8s %20s%s\n",
+                "sweep",
+                "grid value",
+                "run",
+                "status",
+                "time s",
+                "nodes",
+                "T s",
+                compareLayered ? "   layered T s  layered s  rel. diff" : "");
+    std::vector<double> seconds;
+    std::size_t proven = 0;
+    double worstDiff = 0;
+    for (LlmSweepConfig::Kind kind : kinds)
+    {
+        LlmSweepConfig config;
+        config.kind = kind;
+        config.grid = LlmSweepConfig::DefaultGrid(kind);
+        config.runs = runs;
+        config.simulate = false;
+        const LlmSweep sweep(LlmScenario::BuiltInDefault(), config);
+        for (std::size_t index = 0; index < config.grid.size() * runs; ++index)
+        {
+            const LlmScenario scenario = sweep.DrawScenario(index);
+            const LlmCostModel model(scenario);
+            const LlmPlan p = LlmIlpSolver(options).Solve(model);
+            seconds.push_back(p.stats.seconds);
+            proven += p.status == LlmSolverStatus::OPTIMAL && p.stats.gap == 0 ? 1 : 0;
+            std::printf("%-6s %-12.4g %5zu %-22s %9.3f %8llu %20.12g",
+                        LlmSweepConfig::KindToString(kind).c_str(),
+                        config.grid[index / runs],
+                        index % runs + 1,
+                        ToString(p.status).c_str(),
+                        p.stats.seconds,
+                        static_cast<unsigned long long>(p.stats.nodes),
+                        p.objective);
+            if (compareLayered)
+            {
+                LlmSolverOptions o = options;
+                o.formulation = LlmSolverOptions::Formulation::LAYERED;
+                const LlmPlan q = LlmIlpSolver(o).Solve(model);
+                const double diff =
+                    q.objective > 0 ? (p.objective - q.objective) / q.objective : 0.0;
+                if (q.status == LlmSolverStatus::OPTIMAL)
+                {
+                    worstDiff = std::max(worstDiff, std::fabs(diff));
+                }
+                std::printf(" %14.12g %10.3f %10.3g%s",
+                            q.objective,
+                            q.stats.seconds,
+                            diff,
+                            q.status == LlmSolverStatus::OPTIMAL ? "" : " (layered not proven)");
+            }
+            if (p.status != LlmSolverStatus::OPTIMAL && !p.message.empty())
+            {
+                std::printf("  (%s)", p.message.c_str());
+            }
+            std::printf("\n");
+            std::fflush(stdout);
+        }
+    }
+    double total = 0;
+    for (double x : seconds)
+    {
+        total += x;
+    }
+    std::printf("\n%zu instances: %zu proven optimal (gap 0); solve time median %.3f s, max "
+                "%.3f s, mean %.3f s, total %.1f s\n",
+                seconds.size(),
+                proven,
+                Median(seconds),
+                seconds.empty() ? 0.0 : *std::max_element(seconds.begin(), seconds.end()),
+                seconds.empty() ? 0.0 : total / seconds.size(),
+                total);
+    if (compareLayered)
+    {
+        std::printf("largest relative objective difference to the layered formulation's "
+                    "proven optimum: %.3g\n",
+                    worstDiff);
+    }
+    return 0;
+}
+
+/// LLM-shaped random instances L×N, solved by the ilp solver; returns 0, or 1 if the plot
+/// could not be written.
+int
+RunGrowth(const std::vector<Size>& sizes,
+          uint32_t seed,
+          const LlmSolverOptions& options,
+          const std::string& plotPath)
+{
+    std::printf("%-9s %6s %6s %-22s %14s %9s %9s %8s %9s %9s\n",
+                "size",
+                "L",
+                "N",
+                "status",
+                "T s",
+                "gap %",
+                "time s",
+                "nodes",
+                "rows",
+                "columns");
+    std::map<uint32_t, std::vector<std::pair<double, double>>> byLayers; // L -> (N, s)
+    for (const Size& size : sizes)
+    {
+        LlmRandomScenario r;
+        r.layers = size.layers;
+        r.servers = size.servers;
+        r.repeatedBlocks = true;
+        r.tokens = 128;
+        r.batch = 128;
+        r.bMax = 32;
+        r.delta = 1e-5;
+        const LlmScenario scenario = r.Draw(seed, 1);
+        const LlmCostModel model(scenario);
+        const LlmPlan p = LlmIlpSolver(options).Solve(model);
+        std::printf("%-9s %6u %6u %-22s %14.6f %9.4f %9.3f %8llu %9llu %9llu\n",
+                    size.text.c_str(),
+                    size.layers,
+                    size.servers,
+                    ToString(p.status).c_str(),
+                    p.objective,
+                    100 * p.stats.gap,
+                    p.stats.seconds,
+                    static_cast<unsigned long long>(p.stats.nodes),
+                    static_cast<unsigned long long>(p.stats.rows),
+                    static_cast<unsigned long long>(p.stats.columns));
+        std::fflush(stdout);
+        byLayers[size.layers].push_back({size.servers, p.stats.seconds});
+    }
+    // Growth exponent per L: the slope of log(time) on log(N), least squares.
+    std::printf("\n");
+    for (const auto& [layers, points] : byLayers)
+    {
+        if (points.size() < 2)
+        {
+            continue;
+        }
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        for (const auto& [n, t] : points)
+        {
+            const double x = std::log(n);
+            const double y = std::log(std::max(t, 1e-6));
+            sx += x;
+            sy += y;
+            sxx += x * x;
+            sxy += x * y;
+        }
+        const double k = static_cast<double>(points.size());
+        const double den = k * sxx - sx * sx;
+        if (den > 0)
+        {
+            std::printf("L = %u: time grows as N^%.2f over N = %g ... %g\n",
+                        layers,
+                        (k * sxy - sx * sy) / den,
+                        points.front().first,
+                        points.back().first);
+        }
+    }
+    if (plotPath.empty())
+    {
+        return 0;
+    }
+    Gnuplot plot(plotPath, "Exact placement (ilp): solve time vs servers");
+    plot.SetTerminal("pngcairo size 900,600");
+    plot.SetLegend("edge servers N", "solve time (s)");
+    plot.SetExtra("set logscale xy\nset grid\nset key left top\n"
+                  "set format y '10^{%L}'\nset offsets graph 0.05, graph 0.05, 0, 0");
+    for (const auto& [layers, points] : byLayers)
+    {
+        Gnuplot2dDataset d("L = " + std::to_string(layers) + " layers");
+        d.SetStyle(Gnuplot2dDataset::LINES_POINTS);
+        for (const auto& [n, t] : points)
+        {
+            d.Add(n, std::max(t, 1e-3));
+        }
+        plot.AddDataset(d);
+    }
+    const std::string plt = plotPath + ".plt";
+    std::ofstream out(plt);
+    plot.GenerateOutput(out);
+    out.close();
+    if (!out || LlmProcessPool::Execute({"gnuplot", plt}, true) != 0)
+    {
+        std::cerr << "edge-llm-solver-benchmark: " << plt << ": gnuplot could not draw "
+                  << plotPath << std::endl;
+        return 1;
+    }
+    std::printf("figure: %s (gnuplot script %s)\n", plotPath.c_str(), plt.c_str());
+    return 0;
+}
+
 } // namespace
 
 int
 main(int argc, char* argv[])
 {
-    std::string sizesText = "opt-350m,8x10,16x20,26x30";
-    std::string variantsText = "full,gap-1%,no-prune,no-incumb,bits-only,none,dp";
+    std::string sizesText;
+    std::string variantsText = "full,gap-1%,layered,no-prune,no-incumb,bits-only,none,dp";
+    std::string drawnText;
+    std::string runsText = "10";
+    std::string growthText;
+    std::string plotPath;
+    bool compareLayered = false;
     std::string timeLimitText = "60";
     std::string seedText = "1";
     CommandLine cmd(__FILE__);
-    cmd.Usage("Benchmark of the placement solvers (wall time, nodes, ILP size).");
+    cmd.Usage("Benchmark of the placement solvers (wall time, nodes, ILP size) on the sweep's "
+              "drawn instances (--drawn), on growing LLM-shaped instances (--growth) and, one "
+              "reduction at a time, on random instances (--sizes).");
+    EdgeLlmAddTextValue(cmd,
+                        "drawn",
+                        "Comma-separated sweep kinds (omega, ccs): solve the instances the "
+                        "sweep draws",
+                        drawnText);
+    EdgeLlmAddTextValue(cmd, "runs", "With --drawn: runs per grid value (1 ... 100000)", runsText);
+    cmd.AddValue("compare-layered",
+                 "With --drawn: also solve with the layered formulation and compare",
+                 compareLayered);
+    EdgeLlmAddTextValue(cmd,
+                        "growth",
+                        "Comma-separated LxN sizes of LLM-shaped random instances (growth table)",
+                        growthText);
+    EdgeLlmAddTextValue(cmd, "plot", "With --growth: write a log-log PNG of time vs N", plotPath);
     EdgeLlmAddTextValue(cmd,
                         "sizes",
                         "Comma-separated LxN sizes (1 <= L <= 100000, 1 <= N <= 4096), or "
-                        "opt-350m for the built-in scenario",
+                        "opt-350m for the built-in scenario: the ablation of the reductions",
                         sizesText);
     EdgeLlmAddTextValue(cmd,
                         "variants",
-                        "Comma-separated solver variants: full, gap-1%, no-prune, no-incumb, "
-                        "bits-only, none, dp (see the source header)",
+                        "With --sizes: comma-separated solver variants: full, gap-1%, layered, "
+                        "no-prune, no-incumb, bits-only, none, dp (see the source header)",
                         variantsText);
     EdgeLlmAddTextValue(cmd,
                         "time-limit",
@@ -119,6 +371,9 @@ main(int argc, char* argv[])
     cmd.Parse(argc, argv);
 
     std::vector<Size> sizes;
+    std::vector<Size> growth;
+    std::vector<LlmSweepConfig::Kind> kinds;
+    uint32_t runs = 10;
     std::vector<std::string> variants;
     double timeLimit = 0;
     uint32_t seed = 1;
@@ -131,19 +386,55 @@ main(int argc, char* argv[])
                                 "expected options only (--name=value), got an argument without "
                                 "--");
         }
-        for (const std::string& item : Split(sizesText))
+        if (sizesText.empty() && drawnText.empty() && growthText.empty())
+        {
+            sizesText = "opt-350m,8x10,16x20,26x30";
+        }
+        for (const std::string& item : sizesText.empty() ? std::vector<std::string>()
+                                                          : Split(sizesText))
         {
             sizes.push_back(ParseSize(item));
         }
+        for (const std::string& item : growthText.empty() ? std::vector<std::string>()
+                                                           : Split(growthText))
+        {
+            const Size size = ParseSize(item);
+            if (size.builtIn)
+            {
+                throw LlmInputError(kSource, "--growth", "expected LxN sizes, got \"" + item + "\"");
+            }
+            growth.push_back(size);
+        }
+        for (const std::string& item : drawnText.empty() ? std::vector<std::string>()
+                                                          : Split(drawnText))
+        {
+            try
+            {
+                kinds.push_back(LlmSweepConfig::KindFromString(item));
+            }
+            catch (const LlmInputError&)
+            {
+                throw LlmInputError(kSource,
+                                    "--drawn",
+                                    "expected omega or ccs, got \"" + item + "\"");
+            }
+        }
+        runs = static_cast<uint32_t>(
+            LlmTextParse::Integer(kSource, "--runs", runsText, 1, 100000));
+        if (!plotPath.empty() && growth.empty())
+        {
+            throw LlmInputError(kSource, "--plot", "draws the --growth table: give --growth too");
+        }
         for (const std::string& v : Split(variantsText))
         {
-            if (v != "full" && v != "gap-1%" && v != "no-prune" && v != "no-incumb"
+            if (v != "full" && v != "gap-1%" && v != "layered" && v != "no-prune"
+                && v != "no-incumb"
                 && v != "bits-only" && v != "none" && v != "dp")
             {
                 throw LlmInputError(kSource,
                                     "--variants",
-                                    "expected full, gap-1%, no-prune, no-incumb, bits-only, "
-                                    "none or dp, got \""
+                                    "expected full, gap-1%, layered, no-prune, no-incumb, "
+                                    "bits-only, none or dp, got \""
                                         + v + "\"");
             }
             variants.push_back(v);
@@ -163,6 +454,26 @@ main(int argc, char* argv[])
         return 1;
     }
 
+    LlmSolverOptions options;
+    options.timeLimitSeconds = timeLimit;
+    int status = 0;
+    if (!kinds.empty())
+    {
+        status |= RunDrawn(kinds, runs, options, compareLayered);
+    }
+    if (!growth.empty())
+    {
+        std::printf(kinds.empty() ? "" : "\n");
+        status |= RunGrowth(growth, seed, options, plotPath);
+    }
+    if (sizes.empty())
+    {
+        return status;
+    }
+    if (!kinds.empty() || !growth.empty())
+    {
+        std::printf("\n");
+    }
     std::printf("%-9s %-10s %-22s %14s %9s %9s %9s %8s %9s\n",
                 "size",
                 "variant",
@@ -208,6 +519,10 @@ main(int argc, char* argv[])
             {
                 o.relativeGap = 0.01;
             }
+            else if (v == "layered")
+            {
+                o.formulation = LlmSolverOptions::Formulation::LAYERED;
+            }
             else if (v == "no-prune")
             {
                 o.lagrangianPruning = false;
@@ -238,5 +553,5 @@ main(int argc, char* argv[])
             std::fflush(stdout);
         }
     }
-    return 0;
+    return status;
 }

@@ -135,6 +135,12 @@ LlmProgramOptions::LlmProgramOptions(CommandLine& cmd, unsigned groups)
                             "verbose",
                             "Solver log: 0 quiet, 1 summary, 2 GLPK progress",
                             m_verbose);
+        EdgeLlmAddTextValue(cmd,
+                            "ilp-formulation",
+                            "ILP formulation: auto (server-path with one layer per server and "
+                            "runs of identical layers, else layered), layered, server-path "
+                            "(default auto)",
+                            m_formulation);
     }
     if (groups & PLAN)
     {
@@ -421,6 +427,22 @@ LlmProgramOptions::Read()
                                 "--gap",
                                 "expected a relative gap 0 <= gap < 1, got \"" + m_gap + "\"");
         }
+    }
+    if (!m_formulation.empty())
+    {
+        using F = LlmSolverOptions::Formulation;
+        const std::map<std::string, F> names{{"auto", F::AUTO},
+                                             {"layered", F::LAYERED},
+                                             {"server-path", F::SERVER_PATH}};
+        const auto it = names.find(m_formulation);
+        if (it == names.end())
+        {
+            throw LlmInputError(kSource,
+                                "--ilp-formulation",
+                                "expected auto, layered or server-path, got \"" + m_formulation
+                                    + "\"");
+        }
+        m_solverOptions.formulation = it->second;
     }
     if (!m_verbose.empty())
     {

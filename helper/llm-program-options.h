@@ -113,6 +113,7 @@ class LlmProgramOptions
     std::vector<std::string> m_solvers;           //!< --solvers
     std::string m_timeLimit;                      //!< --time-limit, as given
     std::string m_gap;                            //!< --gap, as given
+    std::string m_formulation;                    //!< --ilp-formulation, as given
     std::string m_verbose;                        //!< --verbose, as given
     LlmSolverOptions m_solverOptions;             //!< Solver options
     std::string m_plan;                           //!< --plan

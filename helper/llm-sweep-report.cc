@@ -617,12 +617,13 @@ LlmSweepReport::ToText(const std::vector<LlmSweepSummary>& summary)
     char buf[1024];
     std::snprintf(buf,
                   sizeof(buf),
-                  "%-12s %-12s %-12s %5s %6s %14s %12s %14s %12s\n",
+                  "%-12s %-12s %-12s %5s %6s %6s %14s %12s %14s %12s\n",
                   "grid value",
                   "solver",
                   "setting",
                   "runs",
                   "failed",
+                  "limit",
                   "T mean s",
                   "T ci95 s",
                   "sim mean s",
@@ -632,12 +633,13 @@ LlmSweepReport::ToText(const std::vector<LlmSweepSummary>& summary)
     {
         std::snprintf(buf,
                       sizeof(buf),
-                      "%-12.4g %-12s %-12s %5u %6u %14.6g %12.4g %14.6g %12.4g\n",
+                      "%-12.4g %-12s %-12s %5u %6u %6u %14.6g %12.4g %14.6g %12.4g\n",
                       s.gridValue,
                       s.solver.c_str(),
                       s.setting.c_str(),
                       s.runs,
                       s.runsWithFailedTokens,
+                      s.runsAtTimeLimit,
                       s.objectiveMean,
                       s.objectiveCi95,
                       s.simulatedMean,
@@ -689,6 +691,38 @@ LlmSweepReport::Warnings(const std::vector<LlmSweepRow>& rows, std::size_t maxRe
                 + ", " + first->solver + ", " + first->setting
                 + "): their times are left out of the simulated means (summary.csv: "
                   "runs_with_failed_tokens, tokens_failed)\n";
+    }
+    // Time limits: plans (or none) where the solver stopped at its limit, per solver.
+    std::map<std::string, std::set<std::tuple<double, uint32_t>>> limited;
+    std::map<std::string, double> worstGap;
+    for (const LlmSweepRow& r : rows)
+    {
+        if (r.message.find("time limit") != std::string::npos)
+        {
+            limited[r.solver].insert({r.gridValue, r.run});
+            if (!std::isnan(r.gap) && (r.status == "optimal" || r.status == "feasible"))
+            {
+                worstGap[r.solver] = std::max(worstGap[r.solver], r.gap);
+            }
+        }
+    }
+    for (const auto& [solver, runs] : limited)
+    {
+        std::set<std::tuple<double, uint32_t>> all;
+        for (const LlmSweepRow& r : rows)
+        {
+            if (r.solver == solver)
+            {
+                all.insert({r.gridValue, r.run});
+            }
+        }
+        text += "warning: " + solver + " stopped at its time limit in " +
+                std::to_string(runs.size()) + " of " + std::to_string(all.size()) + " runs" +
+                (worstGap.count(solver)
+                     ? " (largest proven gap " + LlmTextParse::Format(100 * worstGap[solver]) +
+                           " %)"
+                     : std::string()) +
+                "; summary.csv: runs_at_time_limit, gap_max (raise --time-limit or allow --gap)\n";
     }
     // No plan: one line per distinct reason, counting runs (not settings).
     std::map<std::string, std::set<std::tuple<double, uint32_t, std::string>>> reasons;
@@ -772,12 +806,18 @@ LlmSweepReport::Summarize(const std::vector<LlmSweepRow>& rows)
         uint32_t failedRuns{0};        //!< Runs with failed tokens
         uint64_t failedTokens{0};      //!< Failed tokens
         uint32_t noPlan{0};            //!< Runs without a plan
+        uint32_t atLimit{0};           //!< Runs stopped at the time limit
+        double gapMax{NAN};            //!< Largest proven gap (NaN: none proven)
     };
 
     std::map<std::tuple<std::string, std::string, double>, Group> groups;
     for (const LlmSweepRow& r : rows)
     {
         Group& g = groups[{r.solver, r.setting, r.gridValue}];
+        if (r.message.find("time limit") != std::string::npos)
+        {
+            ++g.atLimit;
+        }
         if (r.status != "optimal" && r.status != "feasible")
         {
             ++g.noPlan;
@@ -785,6 +825,10 @@ LlmSweepReport::Summarize(const std::vector<LlmSweepRow>& rows)
         }
         g.objective.push_back(r.objective);
         g.floor.push_back(r.computeBound);
+        if (!std::isnan(r.gap))
+        {
+            g.gapMax = std::isnan(g.gapMax) ? r.gap : std::max(g.gapMax, r.gap);
+        }
         if (r.tokensFailed > 0)
         {
             ++g.failedRuns;
@@ -816,6 +860,8 @@ LlmSweepReport::Summarize(const std::vector<LlmSweepRow>& rows)
         s.runsWithFailedTokens = g.failedRuns;
         s.tokensFailed = g.failedTokens;
         s.runsWithoutPlan = g.noPlan;
+        s.runsAtTimeLimit = g.atLimit;
+        s.gapMax = g.gapMax;
         out.push_back(s);
     }
     return out;
@@ -831,14 +877,14 @@ LlmSweepReport::WriteSummary(const std::string& dir,
     csv << "grid_value,solver,setting,runs,objective_mean_s,objective_ci95_s,simulated_mean_s,"
            "simulated_ci95_s,compute_bound_mean_s,simulated_over_objective_mean,"
            "simulated_over_objective_ci95,simulated_runs,runs_with_failed_tokens,tokens_failed,"
-           "runs_without_plan\n";
+           "runs_without_plan,runs_at_time_limit,gap_max\n";
     nlohmann::ordered_json json = nlohmann::ordered_json::array();
     for (const LlmSweepSummary& s : summary)
     {
         char buf[1024];
         std::snprintf(buf,
                       sizeof(buf),
-                      "%.17g,%s,%s,%u,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%u,%u,%llu,%u\n",
+                      "%.17g,%s,%s,%u,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%u,%u,%llu,%u,%u,%s\n",
                       s.gridValue,
                       s.solver.c_str(),
                       s.setting.c_str(),
@@ -853,7 +899,9 @@ LlmSweepReport::WriteSummary(const std::string& dir,
                       s.simulatedRuns,
                       s.runsWithFailedTokens,
                       static_cast<unsigned long long>(s.tokensFailed),
-                      s.runsWithoutPlan);
+                      s.runsWithoutPlan,
+                      s.runsAtTimeLimit,
+                      std::isnan(s.gapMax) ? "" : LlmTextParse::Format(s.gapMax).c_str());
         csv << buf;
         json.push_back({{"grid_value", s.gridValue},
                         {"solver", s.solver},
@@ -869,7 +917,12 @@ LlmSweepReport::WriteSummary(const std::string& dir,
                         {"simulated_runs", s.simulatedRuns},
                         {"runs_with_failed_tokens", s.runsWithFailedTokens},
                         {"tokens_failed", s.tokensFailed},
-                        {"runs_without_plan", s.runsWithoutPlan}});
+                        {"runs_without_plan", s.runsWithoutPlan},
+                        {"runs_at_time_limit", s.runsAtTimeLimit},
+                        // null: no gap proven (a heuristic solver)
+                        {"gap_max",
+                         std::isnan(s.gapMax) ? nlohmann::ordered_json(nullptr)
+                                              : nlohmann::ordered_json(s.gapMax)}});
     }
     csv.close();
     if (!csv)

@@ -33,6 +33,10 @@ struct LlmSweepSummary
     uint32_t runsWithFailedTokens{0}; //!< Simulated runs in which a token failed
     uint64_t tokensFailed{0};         //!< Tokens failed, summed over the runs
     uint32_t runsWithoutPlan{0};      //!< Runs in which the solver found no plan
+    /// Runs in which the solver stopped at its time limit (with or without a plan)
+    uint32_t runsAtTimeLimit{0};
+    /// Largest proven gap of the plans (0: all proven optimal; NaN: no gap proven, a heuristic)
+    double gapMax{NAN};
 };
 
 /**

@@ -157,7 +157,8 @@ LlmSweep::Describe() const
                            {"reduce_bits", o.reduceBits},
                            {"lagrangian_pruning", o.lagrangianPruning},
                            {"heuristic_incumbent", o.heuristicIncumbent},
-                           {"glpk_presolve", o.glpkPresolve}};
+                           {"glpk_presolve", o.glpkPresolve},
+                           {"ilp_formulation", ToString(o.formulation)}};
     d["simulate"] = m_config.simulate;
     nlohmann::ordered_json settings = nlohmann::ordered_json::array();
     for (const LlmTransportSetting& t : m_config.settings)

@@ -63,6 +63,9 @@ class LlmCostModel
      */
     explicit LlmCostModel(const LlmScenario& scenario);
 
+    /// The model keeps a reference to its scenario: a temporary would dangle.
+    explicit LlmCostModel(LlmScenario&&) = delete;
+
     /// @return the scenario
     const LlmScenario& GetScenario() const;
     /// @return the number of layers L

@@ -74,6 +74,7 @@ LlmDpSolver::Solve(const LlmCostModel& model) const
             plan.placement = g.ToPlacement(path);
             Finish(model, plan, LlmSolverStatus::OPTIMAL);
             plan.stats.lowerBound = cost;
+            plan.stats.gap = 0.0;
             if (plan.status == LlmSolverStatus::RELAXED)
             {
                 plan.message += " (the DP ignores max_layers_per_server and summed storage; "

@@ -35,7 +35,7 @@ struct LlmIlpOutcome
     bool outOfTime{false};          //!< The time limit stopped GLPK
     bool rootLpOnly{false};         //!< Stopped inside the root LP (no branch and cut yet)
     int glpkCode{0};                //!< glp_intopt's return code
-    std::string phase;              //!< Where it stopped, when it stopped while building
+    std::string phase;              //!< Stopped while building: where; INFEASIBLE before GLPK: why
     uint64_t nodes{0};              //!< Branch-and-bound nodes
     uint64_t rows{0};               //!< Rows handed to GLPK (lazy rows included)
     uint64_t columns{0};            //!< Columns handed to GLPK

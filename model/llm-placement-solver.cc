@@ -11,6 +11,20 @@ namespace ns3
 {
 
 std::string
+ToString(LlmSolverOptions::Formulation f)
+{
+    switch (f)
+    {
+    case LlmSolverOptions::Formulation::LAYERED:
+        return "layered";
+    case LlmSolverOptions::Formulation::SERVER_PATH:
+        return "server-path";
+    default:
+        return "auto";
+    }
+}
+
+std::string
 ToString(LlmSolverStatus s)
 {
     switch (s)
@@ -285,8 +299,9 @@ LlmPlan::ToJson(const LlmCostModel& model) const
     sj["rows"] = stats.rows;
     sj["columns"] = stats.columns;
     sj["columns_before_pruning"] = stats.columnsBeforePruning;
-    sj["lower_bound_s"] = stats.lowerBound;
-    sj["gap"] = stats.gap;
+    // null: not proven (a heuristic, or no bound)
+    sj["lower_bound_s"] = std::isnan(stats.lowerBound) ? Json(nullptr) : Json(stats.lowerBound);
+    sj["gap"] = stats.IsProven() ? Json(stats.gap) : Json(nullptr);
     j["solver"] = sj;
     return j.dump(2) + "\n";
 }

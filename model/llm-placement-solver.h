@@ -6,6 +6,7 @@
 #include "llm-cost-model.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -57,6 +58,13 @@ struct LlmSolverOptions
 
     Formulation formulation{Formulation::AUTO}; //!< ILP formulation
 };
+
+/**
+ * @brief Text of a formulation, as --ilp-formulation takes it.
+ * @param f the formulation
+ * @return "auto", "layered" or "server-path"
+ */
+std::string ToString(LlmSolverOptions::Formulation f);
 
 /**
  * @ingroup edge-llm
@@ -117,8 +125,13 @@ struct LlmSolverStats
     uint64_t rows{0};           //!< ILP rows handed to GLPK
     uint64_t columns{0};        //!< ILP columns handed to GLPK
     uint64_t columnsBeforePruning{0}; //!< ILP columns before the bound-based pruning
-    double lowerBound{0};             //!< Best proven lower bound on T, s
-    double gap{0};                    //!< (objective − lowerBound) / objective
+    /// Best proven lower bound on T, s (NaN: none proven, as for the heuristic baselines)
+    double lowerBound{NAN};
+    /// (objective − lowerBound) / objective (NaN: optimality not proven, e.g. a heuristic)
+    double gap{NAN};
+
+    /// @return true if a bound proves the plan's gap (exact solvers)
+    bool IsProven() const { return !std::isnan(gap); }
 };
 
 /**

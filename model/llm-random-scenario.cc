@@ -19,6 +19,13 @@ LlmRandomScenario::Draw(uint32_t seed, uint64_t stream) const
     for (uint32_t l = 0; l < this->layers; ++l)
     {
         LlmLayer& x = layers[l];
+        if (repeatedBlocks && l >= 2 && l + 1 < this->layers)
+        {
+            x = layers[1]; // the same block again
+            x.name = "layer" + std::to_string(l);
+            meanSize += x.params * bMax / 8.0 / this->layers;
+            continue;
+        }
         x.name = "layer" + std::to_string(l);
         x.params = static_cast<uint64_t>(uniform(1e6, 20e6));
         x.flopsPerToken = std::round(2.0 * x.params * uniform(0.8, 1.2));

@@ -19,6 +19,9 @@ namespace ns3
  * seed and stream, on every platform. Layers: params ∈ [1, 20] M, FLOPs per token = 2·params
  * ·[0.8, 1.2], output elements ∈ [256, 4096], R ∈ [0.05, 1]. Servers: CCS ∈ [1, 4] GHz.
  * Links: each ordered pair present with probability linkProbability, Ω ∈ [minBps, 10·minBps].
+ * With repeatedBlocks the model is shaped like an LLM: the first and the last layer (embedding
+ * and head) are drawn on their own, layers 1 … L−2 are one drawn block repeated (identical
+ * decoder blocks).
  */
 struct LlmRandomScenario
 {
@@ -28,6 +31,7 @@ struct LlmRandomScenario
     double linkProbability{1.0};                   //!< Probability of each directed link
     double minBps{1e8};                            //!< min Ω
     bool limitedStorage{false}; //!< κ_i ∈ [0.5, 2] × mean layer size at b_max
+    bool repeatedBlocks{false}; //!< Layers 1 … L−2 identical (an LLM's decoder blocks)
     uint32_t bMin{4};           //!< b_min
     uint32_t bStep{2};          //!< b_step
     uint32_t bMax{16};          //!< b_max (also the original bits)

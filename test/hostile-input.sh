@@ -72,6 +72,7 @@ expect 1 'command line: --ns3::TcpSocket::ConnTimeout: expected a time such as 1
 expect 1 'command line: --SimulatorImplementationType: expected the name of an ns-3 type, got "foo"' "$simulate" --SimulatorImplementationType=foo
 expect 1 'command line: --time-limit: expected a time limit' "$plan" --time-limit=0
 expect 1 'command line: --gap: expected a relative gap 0 <= gap < 1, got "5"' "$plan" --gap=5
+expect 1 'command line: --ilp-formulation: expected auto, layered or server-path, got "foo"' "$plan" --ilp-formulation=foo
 expect 1 "/nonexistent/x.json: cannot write the results" "$simulate" --output=/nonexistent/x.json
 expect 1 "--runs" "$sweep" --runs=-1 --output-dir=sw
 expect 1 "--grid" "$sweep" --grid=inf --output-dir=sw

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
+#include "../model/llm-server-path-ilp.h"
 #include "llm-test-scenarios.h"
 #include "ns3/llm-cost-model.h"
 #include "ns3/llm-dp-solver.h"
 #include "ns3/llm-exhaustive-solver.h"
 #include "ns3/llm-ilp-solver.h"
+#include "ns3/llm-layered-graph.h"
 #include "ns3/llm-placement-solver.h"
 #include "ns3/llm-random-scenario.h"
 #include "ns3/llm-scenario.h"
@@ -141,6 +143,133 @@ class LlmIlpVersusExhaustiveTestCase : public TestCase
         }
         NS_TEST_ASSERT_MSG_GT(infeasible, 5, "the set includes infeasible instances");
         NS_TEST_ASSERT_MSG_LT(infeasible, 200, "and feasible ones");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * The server-path formulation (runs of identical layers, lazy connectivity rows) against the
+ * layered formulation, exhaustive search and the DP, on LLM-shaped random instances (identical
+ * middle blocks) and on instances without runs, with one layer per server, storage limits and
+ * missing links.
+ */
+class LlmServerPathTestCase : public TestCase
+{
+  public:
+    LlmServerPathTestCase()
+        : TestCase("Server-path ILP equals the layered ILP, exhaustive search and the DP")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        LlmSolverOptions serverPath;
+        serverPath.formulation = LlmSolverOptions::Formulation::SERVER_PATH;
+        LlmSolverOptions layered;
+        layered.formulation = LlmSolverOptions::Formulation::LAYERED;
+        LlmSolverOptions bare = serverPath; // GLPK alone: no incumbent, no pruning
+        bare.heuristicIncumbent = false;
+        bare.lagrangianPruning = false;
+        uint32_t feasible = 0;
+        uint32_t infeasible = 0;
+        uint32_t dpExact = 0;
+        for (uint64_t k = 0; k < 160; ++k)
+        {
+            LlmRandomScenario r;
+            r.repeatedBlocks = k % 8 != 7; // one in eight without runs
+            r.layers = 3 + k % 3;
+            r.servers = r.layers + (k / 3) % 3;
+            r.bStep = 4; // a few widths per layer: exhaustive search stays small
+            r.limitedStorage = (k / 12) % 2 == 1;
+            r.linkProbability = (k / 24) % 3 == 0 ? 0.5 : ((k / 24) % 3 == 1 ? 0.8 : 1.0);
+            r.tokens = 128;
+            r.batch = 128;
+            const LlmScenario s = r.Draw(21, k);
+            const LlmCostModel m(s);
+            const LlmPlan sp = LlmIlpSolver(serverPath).Solve(m);
+            const LlmPlan lay = LlmIlpSolver(layered).Solve(m);
+            const LlmPlan raw = LlmIlpSolver(bare).Solve(m);
+            const LlmPlan ex = SolveWith("exhaustive", m);
+            const LlmPlan dp = SolveWith("dp", m);
+            NS_TEST_ASSERT_MSG_EQ(SameOutcome(sp, lay),
+                                  true,
+                                  "instance " << k << ": server-path " << ToString(sp.status)
+                                              << " " << sp.objective << " vs layered "
+                                              << ToString(lay.status) << " " << lay.objective);
+            NS_TEST_ASSERT_MSG_EQ(SameOutcome(sp, ex),
+                                  true,
+                                  "instance " << k << ": server-path " << sp.objective
+                                              << " vs exhaustive " << ex.objective);
+            NS_TEST_ASSERT_MSG_EQ(SameOutcome(raw, ex),
+                                  true,
+                                  "instance " << k << ", GLPK alone: " << raw.objective
+                                              << " vs exhaustive " << ex.objective);
+            if (!sp.HasPlacement())
+            {
+                ++infeasible;
+                NS_TEST_ASSERT_MSG_EQ(sp.message.empty(), false, "a reason, instance " << k);
+                continue;
+            }
+            ++feasible;
+            NS_TEST_ASSERT_MSG_EQ(ToString(sp.status), "optimal", "instance " << k);
+            NS_TEST_ASSERT_MSG_EQ(m.CheckPlacement(sp.placement), "", "instance " << k);
+            NS_TEST_ASSERT_MSG_EQ(m.CheckPlacement(raw.placement), "", "instance " << k);
+            NS_TEST_ASSERT_MSG_EQ(sp.stats.gap, 0.0, "proven, instance " << k);
+            // The DP relaxes one layer per server: a lower bound, exact when its path is
+            // feasible.
+            if (dp.HasPlacement() || ToString(dp.status) == "relaxation-violates")
+            {
+                NS_TEST_ASSERT_MSG_LT_OR_EQ(dp.objective,
+                                            sp.objective * (1 + 1e-9),
+                                            "the DP bounds the ILP, instance " << k);
+                if (dp.HasPlacement())
+                {
+                    ++dpExact;
+                    NS_TEST_ASSERT_MSG_EQ(SameOutcome(sp, dp), true, "DP, instance " << k);
+                }
+            }
+        }
+        NS_TEST_ASSERT_MSG_GT(feasible, 80, "mostly feasible instances");
+        NS_TEST_ASSERT_MSG_GT(infeasible, 3, "and some infeasible ones");
+        NS_TEST_ASSERT_MSG_GT(dpExact, 3, "and some where the DP is exact");
+
+        // Runs: an LLM-shaped model is embedding, one run of identical blocks, head.
+        LlmRandomScenario r;
+        r.repeatedBlocks = true;
+        r.layers = 12;
+        r.servers = 14;
+        const LlmScenario s = r.Draw(22, 1);
+        const LlmCostModel m(s);
+        const LlmLayeredGraph g(m, LlmPlacementSolver::SmallestAllowedBits(m));
+        NS_TEST_ASSERT_MSG_EQ(LlmServerPathIlp::FindRuns(g).size(), 3, "three runs");
+        NS_TEST_ASSERT_MSG_EQ(LlmServerPathIlp::FindRuns(g)[1].last, 10, "blocks 1 ... 10");
+        r.repeatedBlocks = false;
+        const LlmScenario d = r.Draw(22, 1);
+        const LlmCostModel md(d);
+        const LlmLayeredGraph gd(md, LlmPlacementSolver::SmallestAllowedBits(md));
+        NS_TEST_ASSERT_MSG_EQ(LlmServerPathIlp::FindRuns(gd).size(), 12, "no runs");
+
+        // Medium instances, beyond exhaustive search: the two formulations agree.
+        for (uint64_t k = 0; k < 12; ++k)
+        {
+            LlmRandomScenario q;
+            q.repeatedBlocks = true;
+            q.layers = 8 + k % 5;
+            q.servers = q.layers + 2 + k % 4;
+            q.limitedStorage = k % 2 == 1;
+            q.linkProbability = k % 3 == 0 ? 0.7 : 1.0;
+            q.tokens = 128;
+            q.batch = 128;
+            const LlmScenario x = q.Draw(23, k);
+            const LlmCostModel mx(x);
+            const LlmPlan a = LlmIlpSolver(serverPath).Solve(mx);
+            const LlmPlan b = LlmIlpSolver(layered).Solve(mx);
+            NS_TEST_ASSERT_MSG_EQ(SameOutcome(a, b),
+                                  true,
+                                  "medium instance " << k << ": " << a.objective << " vs "
+                                                     << b.objective);
+        }
     }
 };
 
@@ -567,6 +696,7 @@ class LlmPlacementSolverTestSuite : public TestSuite
         AddTestCase(new LlmSolverHandTestCase());
         AddTestCase(new LlmIlpVersusExhaustiveTestCase());
         AddTestCase(new LlmIlpVersusDpTestCase());
+        AddTestCase(new LlmServerPathTestCase());
         AddTestCase(new LlmIlpReductionTestCase());
         AddTestCase(new LlmIlpGapTestCase());
         AddTestCase(new LlmInfeasibleTestCase());

@@ -589,8 +589,12 @@ class LlmSweepSummaryCountsTestCase : public TestCase
         noPlan.status = "infeasible";
         noPlan.objective = 0;
         noPlan.message = "constraint 2e: \"x\", y and z do not fit";
+        LlmSweepRow limited = row(2, 1.2, 4, 0);
+        limited.status = "feasible";
+        limited.gap = 0.05;
+        limited.message = "time limit (60 s) reached in GLPK's branch and cut; gap 5 %";
         const std::vector<LlmSweepRow> parts[] = {{row(1, 1.0, 4, 0)},
-                                                  {row(2, 1.2, 4, 0)},
+                                                  {limited},
                                                   {row(3, 0.5, 2, 2)},
                                                   {noPlan}};
         for (std::size_t i = 0; i < 4; ++i)
@@ -603,7 +607,7 @@ class LlmSweepSummaryCountsTestCase : public TestCase
         for (const LlmSweepRow& r : rows)
         {
             NS_TEST_ASSERT_MSG_EQ(r.tokensCompleted + r.tokensFailed,
-                                  (r.status == "optimal" ? 4u : 0u),
+                                  (r.status == "optimal" || r.status == "feasible" ? 4u : 0u),
                                   "every token accounted for");
         }
         const auto summary = LlmSweepReport::Summarize(rows);
@@ -616,6 +620,8 @@ class LlmSweepSummaryCountsTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(s.runsWithFailedTokens, 1, "counted, not dropped");
         NS_TEST_ASSERT_MSG_EQ(s.tokensFailed, 2, "failed tokens");
         NS_TEST_ASSERT_MSG_EQ(s.runsWithoutPlan, 1, "no plan");
+        NS_TEST_ASSERT_MSG_EQ(s.runsAtTimeLimit, 1, "one run stopped at the time limit");
+        NS_TEST_ASSERT_MSG_EQ_TOL(s.gapMax, 0.05, 1e-12, "its proven gap");
         const std::string warnings = LlmSweepReport::Warnings(rows);
         NS_TEST_ASSERT_MSG_EQ(Has(warnings, "tokens failed in 1 of 3 simulated rows (2 of 12"),
                               true,
@@ -625,6 +631,11 @@ class LlmSweepSummaryCountsTestCase : public TestCase
                                   "constraint 2e: \"x\", y and z do not fit\n"),
                               true,
                               warnings);
+        NS_TEST_ASSERT_MSG_EQ(Has(warnings,
+                                  "warning: ilp stopped at its time limit in 1 of 4 runs "
+                                  "(largest proven gap 5 %)"),
+                              true,
+                              warnings);
         NS_TEST_ASSERT_MSG_EQ(LlmSweepReport::AnyPlan(rows), true, "some plan");
         NS_TEST_ASSERT_MSG_EQ(LlmSweepReport::AnyPlan({noPlan}), false, "no plan at all");
         LlmSweepReport::WriteSummary(dir, summary, LlmSweepConfig::OMEGA);
@@ -632,14 +643,16 @@ class LlmSweepSummaryCountsTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(j[0]["runs_with_failed_tokens"], 1, "summary.json");
         NS_TEST_ASSERT_MSG_EQ(j[0]["tokens_failed"], 2, "summary.json");
         NS_TEST_ASSERT_MSG_EQ(j[0]["runs_without_plan"], 1, "summary.json");
+        NS_TEST_ASSERT_MSG_EQ(j[0]["runs_at_time_limit"], 1, "summary.json");
+        NS_TEST_ASSERT_MSG_EQ(j[0]["gap_max"], 0.05, "summary.json");
         std::ifstream csv(dir + "/summary.csv");
         std::string header;
         std::string line;
         std::getline(csv, header);
         std::getline(csv, line);
         NS_TEST_ASSERT_MSG_EQ(Has(header, ",tokens_failed,"), true, header);
-        NS_TEST_ASSERT_MSG_EQ(line.substr(line.size() - 8),
-                              ",2,1,2,1",
+        NS_TEST_ASSERT_MSG_EQ(line.substr(line.size() - 15),
+                              ",2,1,2,1,1,0.05",
                               "the counts in summary.csv");
         std::filesystem::remove_all(dir);
     }
