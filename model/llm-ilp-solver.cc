@@ -260,15 +260,6 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
     {
         serverPath = LlmServerPathIlp::FindRuns(g).size() < nl;
     }
-    if (serverPath)
-    {
-        plan.stats.heuristicSeconds = deadline.Elapsed();
-        const LlmServerPathIlp ilp(g);
-        const bool give = m_options.heuristicIncumbent && std::isfinite(ub);
-        return fromOutcome(
-            ilp.Solve(give ? incumbent.Best() : std::vector<std::size_t>(), deadline, m_options));
-    }
-
     LlmLayeredIlp::Pruning pruning;
     if (prune && std::isfinite(ub))
     {
@@ -294,8 +285,16 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
                              << lagrangian.iterations << " iterations, "
                              << plan.stats.heuristicSeconds << " s");
 
-    const LlmLayeredIlp ilp(model, g, candidates);
     const bool give = m_options.heuristicIncumbent && std::isfinite(ub);
+    if (serverPath)
+    {
+        const LlmServerPathIlp ilp(g);
+        return fromOutcome(ilp.Solve(pruning,
+                                     give ? incumbent.Best() : std::vector<std::size_t>(),
+                                     deadline,
+                                     m_options));
+    }
+    const LlmLayeredIlp ilp(model, g, candidates);
     return fromOutcome(ilp.Solve(std::move(pruning),
                                  give ? incumbent.Best() : std::vector<std::size_t>(),
                                  deadline,

@@ -260,7 +260,8 @@ LlmServerPathIlp::LlmServerPathIlp(const LlmLayeredGraph& g)
 }
 
 LlmIlpOutcome
-LlmServerPathIlp::Solve(const std::vector<std::size_t>& incumbent,
+LlmServerPathIlp::Solve(const LlmLayeredIlp::Pruning& pruning,
+                        const std::vector<std::size_t>& incumbent,
                         const LlmSolverDeadline& deadline,
                         const LlmSolverOptions& options) const
 {
@@ -276,6 +277,21 @@ LlmServerPathIlp::Solve(const std::vector<std::size_t>& incumbent,
         return out;
     };
     const std::string building = "building the server-path ILP";
+    // Bound-based pruning, per layer position (the layered ILP's test).
+    const double limit = pruning.ub + 1e-9 * std::fabs(pruning.ub) + 1e-12;
+    auto nodeKept = [&](std::size_t l, std::size_t i) {
+        return !pruning.use
+               || pruning.forward[l * ns + i] + pruning.backward[l * ns + i] - pruning.constant
+                      <= limit;
+    };
+    auto edgeKept = [&](std::size_t l, std::size_t i, std::size_t j) {
+        return !pruning.use
+               || pruning.forward[l * ns + i] + m_g.Edge(l, i, j)
+                          + m_g.PricedNode(l + 1, j, pruning.penalty, pruning.storagePrice)
+                          + pruning.backward[(l + 1) * ns + j] - pruning.constant
+                      <= limit;
+    };
+    uint64_t before = 0;
 
     // Columns.
     Columns c;
@@ -294,7 +310,17 @@ LlmServerPathIlp::Solve(const std::vector<std::size_t>& incumbent,
         for (std::size_t i = 0; i < ns; ++i)
         {
             const double cp = m_g.Node(m_runs[r].first, i);
-            if (std::isfinite(cp))
+            if (!std::isfinite(cp))
+            {
+                continue;
+            }
+            ++before;
+            bool kept = false;
+            for (std::size_t l = m_runs[r].first; l <= m_runs[r].last && !kept; ++l)
+            {
+                kept = nodeKept(l, i);
+            }
+            if (kept)
             {
                 c.y[r * ns + i] = ++cols;
                 cost.push_back(cp);
@@ -303,12 +329,14 @@ LlmServerPathIlp::Solve(const std::vector<std::size_t>& incumbent,
     }
     for (std::size_t i = 0; i < ns; ++i)
     {
-        if (c.Y(0, i))
+        before += (std::isfinite(m_g.Node(0, i)) ? 1 : 0)
+                  + (std::isfinite(m_g.Node(m_g.GetNLayers() - 1, i)) ? 1 : 0); // s_i, t_i
+        if (c.Y(0, i) && nodeKept(0, i))
         {
             c.s[i] = ++cols;
             cost.push_back(0.0);
         }
-        if (c.Y(last, i))
+        if (c.Y(last, i) && nodeKept(m_g.GetNLayers() - 1, i))
         {
             c.t[i] = ++cols;
             cost.push_back(0.0);
@@ -336,7 +364,13 @@ LlmServerPathIlp::Solve(const std::vector<std::size_t>& incumbent,
                 if (inside && c.Y(r, j))
                 {
                     const double cm = m_g.Edge(m_runs[r].first, i, j);
-                    if (std::isfinite(cm))
+                    bool kept = false;
+                    for (std::size_t l = m_runs[r].first; l < m_runs[r].last && !kept; ++l)
+                    {
+                        kept = edgeKept(l, i, j);
+                    }
+                    before += std::isfinite(cm) ? 1 : 0;
+                    if (std::isfinite(cm) && kept)
                     {
                         if (tooMany())
                         {
@@ -350,7 +384,8 @@ LlmServerPathIlp::Solve(const std::vector<std::size_t>& incumbent,
                 if (r < last && c.Y(r + 1, j))
                 {
                     const double cm = m_g.Edge(m_runs[r].last, i, j);
-                    if (std::isfinite(cm))
+                    before += std::isfinite(cm) ? 1 : 0;
+                    if (std::isfinite(cm) && edgeKept(m_runs[r].last, i, j))
                     {
                         if (tooMany())
                         {
@@ -365,7 +400,7 @@ LlmServerPathIlp::Solve(const std::vector<std::size_t>& incumbent,
         }
     }
     out.columns = static_cast<uint64_t>(cols);
-    out.columnsBeforePruning = out.columns;
+    out.columnsBeforePruning = before;
 
     glp_prob* lp = glp_create_prob();
     glp_set_obj_dir(lp, GLP_MIN);

@@ -5,6 +5,7 @@
 
 #include "llm-ilp-outcome.h"
 #include "llm-layered-graph.h"
+#include "llm-layered-ilp.h"
 #include "llm-placement-solver.h"
 
 #include <cstddef>
@@ -67,12 +68,16 @@ class LlmServerPathIlp
 
     /**
      * @brief Solve with GLPK.
+     * @param pruning the Lagrangian prefix and suffix bounds (as for the layered ILP): a y, u or
+     *        v whose every layer position is bounded above the incumbent is left out (exact: no
+     *        placement better than the incumbent uses it); pruning.use false keeps every one
      * @param incumbent a feasible path (server per layer) handed to GLPK, or empty
      * @param deadline the solve's deadline
      * @param options gap, verbosity
      * @return the outcome (placement with the graph's bits)
      */
-    LlmIlpOutcome Solve(const std::vector<std::size_t>& incumbent,
+    LlmIlpOutcome Solve(const LlmLayeredIlp::Pruning& pruning,
+                        const std::vector<std::size_t>& incumbent,
                         const LlmSolverDeadline& deadline,
                         const LlmSolverOptions& options) const;
 
