@@ -26,6 +26,13 @@ namespace ns3
  * exceeds the incumbent are removed (exact: they cannot be in a better solution); (3) the
  * incumbent is handed to GLPK's branch and cut (glp_ios_heur_sol). GLPK proves optimality.
  *
+ * Two GLPK formulations (LlmSolverOptions::formulation): the layered one above
+ * (LlmLayeredIlp), for any constraint set, and, with one layer per server and one width per
+ * layer, the server-path one (LlmServerPathIlp): runs of identical consecutive layers lose
+ * their layer index and the path is kept connected by cuts added lazily during the branch and
+ * cut (doc/edge-llm.rst, "The server-path formulation"). AUTO takes the server-path one where
+ * it applies and some run has two or more layers.
+ *
  * The time limit bounds every phase: the feasibility checks, the incumbent search and the
  * Lagrangian bound (at most a quarter of the limit each), the pruning, the building of the GLPK
  * problem (at most MAX_COLUMNS columns) and GLPK itself (tm_lim and its callback). A phase that

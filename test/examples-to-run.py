@@ -15,6 +15,8 @@ cpp_examples = [
     ("edge-llm-plan --solver=greedy --model=opt-125m", "True", "True"),
     ("edge-llm-plan --solver=dp --max-layers-per-server=unlimited", "True", "True"),
     ("edge-llm-solver-benchmark --sizes=8x10 --variants=full,dp", "True", "False"),
+    ("edge-llm-solver-benchmark --drawn=ccs --runs=1 --growth=12x16", "True", "False"),
+    ("edge-llm-solver-benchmark --drawn=ccs --runs=1 --growth=12x16", "True", "False"),
     ("edge-llm-simulate --tokens=4", "True", "False"),
     ("edge-llm-simulate --tokens=4 --transport=udp --ideal", "True", "False"),
     ("edge-llm-simulate --model=opt-125m --tokens=2 --solver=greedy --d2d=wifi-ax", "True", "False"),

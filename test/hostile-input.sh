@@ -84,6 +84,9 @@ expect 1 '--variants' "$sweep" --variants="a,b:mtu=9000" --output-dir=sw
 expect 1 'expected one of ns-3' "$bin/edge-llm-test-runner" --bogus
 expect 1 "--sizes" "$bin/edge-llm-solver-benchmark" --sizes=-5x3
 expect 1 "--sizes" "$bin/edge-llm-solver-benchmark" --sizes=4x4junk
+expect 1 'command line: --drawn: expected omega or ccs, got "fig5"' "$bin/edge-llm-solver-benchmark" --drawn=fig5
+expect 1 "command line: --plot: draws the --growth table" "$bin/edge-llm-solver-benchmark" --plot=x.png
+expect 1 "command line: --runs" "$bin/edge-llm-solver-benchmark" --drawn=ccs --runs=0
 
 # Paths with spaces and quotes work end to end.
 cases=$((cases + 1))
