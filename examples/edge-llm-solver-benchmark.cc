@@ -295,32 +295,66 @@ RunGrowth(const std::vector<Size>& sizes,
     {
         return 0;
     }
-    Gnuplot plot(plotPath, "Exact placement (ilp): solve time vs servers");
-    plot.SetTerminal("pngcairo size 900,600");
-    plot.SetLegend("edge servers N", "solve time (s)");
-    plot.SetExtra("set logscale xy\nset grid\nset key left top\n"
-                  "set format y '10^{%L}'\nset offsets graph 0.05, graph 0.05, 0, 0");
+    // The house style (LlmFigure): decade ticks, units, legend inside, PNG and PDF.
+    const std::string base =
+        plotPath.size() > 4 && plotPath.substr(plotPath.size() - 4) == ".png"
+            ? plotPath.substr(0, plotPath.size() - 4)
+            : plotPath;
+    Gnuplot plot(base + ".png",
+                 "Exact placement (ilp): solve time vs servers\\nLLM-shaped random instances "
+                 "(seed " + std::to_string(seed) + "), one solve per point, proven optimal only");
+    double nLo = INFINITY;
+    double nHi = 0;
+    double tLo = INFINITY;
+    double tHi = 0;
+    for (const auto& [layers, points] : byLayers)
+    {
+        for (const auto& [n, t] : points)
+        {
+            nLo = std::min(nLo, n);
+            nHi = std::max(nHi, n);
+            tLo = std::min(tLo, std::max(t, 1e-3));
+            tHi = std::max(tHi, std::max(t, 1e-3));
+        }
+    }
+    plot.SetExtra(LlmFigure::Axis("x", "edge servers N", LlmFigure::Unit::COUNT, true, nLo, nHi) +
+                  LlmFigure::Axis("y", "solve time", LlmFigure::Unit::SECONDS, true, tLo, tHi) +
+                  LlmFigure::Key(byLayers.size(), true) +
+                  "set grid xtics ytics mxtics mytics lc rgb \"#dddddd\"");
+    std::size_t k = 0;
     for (const auto& [layers, points] : byLayers)
     {
         Gnuplot2dDataset d("L = " + std::to_string(layers) + " layers");
         d.SetStyle(Gnuplot2dDataset::LINES_POINTS);
+        d.SetExtra(LlmFigure::Style(LlmFigure::SolverColour(k == 0   ? "ilp"
+                                                            : k == 1 ? "greedy"
+                                                            : k == 2 ? "cloud-only"
+                                                                     : "edgeshard"),
+                                    LlmFigure::SettingMarker(k),
+                                    1));
+        ++k;
         for (const auto& [n, t] : points)
         {
             d.Add(n, std::max(t, 1e-3));
         }
         plot.AddDataset(d);
     }
-    const std::string plt = plotPath + ".plt";
-    std::ofstream out(plt);
-    plot.GenerateOutput(out);
-    out.close();
-    if (!out || LlmProcessPool::Execute({"gnuplot", plt}, true) != 0)
+    if (byLayers.empty())
     {
-        std::cerr << "edge-llm-solver-benchmark: " << plt << ": gnuplot could not draw "
-                  << plotPath << std::endl;
+        std::cerr << "edge-llm-solver-benchmark: no instance proven optimal: no figure" << std::endl;
         return 1;
     }
-    std::printf("figure: %s (gnuplot script %s)\n", plotPath.c_str(), plt.c_str());
+    const std::string note = LlmFigure::Draw(plot, base);
+    if (!note.empty())
+    {
+        std::cerr << "edge-llm-solver-benchmark: " << note;
+        return 1;
+    }
+    std::printf("figure: %s.png and %s.pdf (gnuplot script %s.plt)\n",
+                base.c_str(),
+                base.c_str(),
+                base.c_str());
+
     return 0;
 }
 

@@ -2,6 +2,7 @@
 
 #include "llm-sweep-report.h"
 
+#include "llm-figure.h"
 #include "llm-process-pool.h"
 #include "ns3/gnuplot.h"
 #include "ns3/llm-input-error.h"
@@ -937,119 +938,160 @@ LlmSweepReport::WriteSummary(const std::string& dir,
         throw LlmInputError(dir + "/summary.json", "", "cannot write the file");
     }
 
-    // Figures: objective (analytic) and simulated completion vs the grid, per solver.
-    const std::string x =
-        kind == LlmSweepConfig::OMEGA ? "min link speed Omega (bit/s)" : "min CPU clock CCS (Hz)";
+    // Figures: objective (analytic) and simulated completion vs the grid, per solver, in the
+    // house style of LlmFigure (colour per solver, marker per setting, PNG and PDF).
+    const bool omega = kind == LlmSweepConfig::OMEGA;
+    const std::string x = omega ? "min link speed Ω" : "min CPU clock CCS";
+    std::set<std::string> settings;
+    double xLo = INFINITY;
+    double xHi = 0;
+    bool anySimulated = false;
+    for (const LlmSweepSummary& s : summary)
+    {
+        settings.insert(s.setting);
+        xLo = std::min(xLo, s.gridValue);
+        xHi = std::max(xHi, s.gridValue);
+        anySimulated = anySimulated || (s.simulatedRuns > 0 && s.simulatedMean > 0);
+    }
+    auto marker = [&settings](const std::string& setting) {
+        return LlmFigure::SettingMarker(
+            static_cast<std::size_t>(std::distance(settings.begin(), settings.find(setting))));
+    };
     std::vector<std::string> notes;
     for (const std::string& what :
          {std::string("objective"), std::string("simulated"), std::string("ratio")})
     {
         const bool ratio = what == "ratio";
         const std::string base = dir + "/" + name + "-" + what;
-        Gnuplot plot(base + ".png",
-                     what == "objective" ? "DILEMMA objective T (analytic)"
-                     : ratio ? "Where the simulation leaves the model: simulated / analytic T"
-                             : "Simulated completion time (ns-3), analytic T and compute floor");
-        plot.SetTerminal("pngcairo size 1100,600");
-        plot.SetLegend(x, ratio ? "simulated / analytic T" : "completion time (s)");
-        // Log y only when the times span more than a decade (gnuplot labels decades only).
-        double lo = INFINITY;
-        double hi = 0;
-        for (const LlmSweepSummary& s : summary)
+        if (what != "objective" && !anySimulated)
         {
-            for (double v : {s.objectiveMean, s.simulatedMean, s.computeBoundMean})
+            // Nothing simulated (--no-simulation): no figure, and none left from an earlier run.
+            for (const char* ext : {".png", ".pdf", ".plt"})
             {
-                if (v > 0)
-                {
-                    lo = std::min(lo, v);
-                    hi = std::max(hi, v);
-                }
+                std::error_code ec;
+                std::filesystem::remove(base + ext, ec);
             }
+            continue;
         }
-        const bool logY = !ratio && hi > 10 * lo;
-        plot.SetExtra(std::string("set logscale x\n") + (logY ? "set logscale y\n" : "")
-                      + "set autoscale xfix\nset autoscale yfix\n"
-                        "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n"
-                        "set key outside right top\nset grid");
-        std::set<std::string> settings;
-        for (const LlmSweepSummary& s : summary)
-        {
-            settings.insert(s.setting);
-        }
+        // The datasets, in a fixed order: per solver (sorted), analytic, floor, then settings.
         std::map<std::string, Gnuplot2dDataset> sets;
-        std::set<std::pair<std::string, double>> analyticDone; // T is the same in every setting
-        auto add = [&sets](const std::string& key, double x, double y, double ci, int dashed) {
+        std::vector<std::string> order;
+        auto add = [&](const std::string& key,
+                       const std::string& style,
+                       bool bars,
+                       double gx,
+                       double y,
+                       double ci) {
             auto it = sets.find(key);
             if (it == sets.end())
             {
                 Gnuplot2dDataset d(key);
                 d.SetStyle(Gnuplot2dDataset::LINES_POINTS);
-                d.SetErrorBars(Gnuplot2dDataset::Y);
-                if (dashed)
-                {
-                    d.SetExtra("dashtype " + std::to_string(dashed));
-                }
+                d.SetErrorBars(bars ? Gnuplot2dDataset::Y : Gnuplot2dDataset::NONE);
+                d.SetExtra(style);
                 it = sets.emplace(key, d).first;
+                order.push_back(key);
             }
-            it->second.Add(x, y, ci);
+            if (bars)
+            {
+                it->second.Add(gx, y, ci);
+            }
+            else
+            {
+                it->second.Add(gx, y);
+            }
         };
+        double yLo = INFINITY;
+        double yHi = 0;
+        uint32_t minRuns = UINT32_MAX;
+        uint32_t maxRuns = 0;
+        std::set<std::pair<std::string, double>> analyticDone; // T is the same in every setting
         for (const LlmSweepSummary& s : summary)
         {
             if (s.runs == 0)
             {
                 continue; // no plan at this grid value: nothing to draw
             }
-            const std::string label =
-                s.solver + " simulated" + (settings.size() > 1 ? ", " + s.setting : "");
+            const std::string colour = LlmFigure::SolverColour(s.solver);
+            const std::string simLabel =
+                s.solver + " simulated" + (settings.size() > 1 ? " (" + s.setting + ")" : "");
+            auto track = [&](double y, double ci, uint32_t runs) {
+                yLo = std::min(yLo, y - ci > 0 ? y - ci : y);
+                yHi = std::max(yHi, y + ci);
+                minRuns = std::min(minRuns, runs);
+                maxRuns = std::max(maxRuns, runs);
+            };
             if (ratio)
             {
                 if (s.ratioMean > 0)
                 {
-                    add(label, s.gridValue, s.ratioMean, s.ratioCi95, 0);
+                    add(s.solver + " simulated / analytic" +
+                            (settings.size() > 1 ? " (" + s.setting + ")" : ""),
+                        LlmFigure::Style(colour, marker(s.setting), 1),
+                        true,
+                        s.gridValue,
+                        s.ratioMean,
+                        s.ratioCi95);
+                    track(s.ratioMean, s.ratioCi95, s.simulatedRuns);
                 }
                 continue;
             }
             if (analyticDone.insert({s.solver, s.gridValue}).second)
             {
+                const bool sim = what == "simulated";
                 add(s.solver + " analytic T",
+                    LlmFigure::Style(colour, sim ? 0 : 7, sim ? 2 : 1),
+                    true,
                     s.gridValue,
                     s.objectiveMean,
-                    s.objectiveCi95,
-                    what == "simulated" ? 2 : 0);
-                if (what == "simulated")
+                    s.objectiveCi95);
+                track(s.objectiveMean, s.objectiveCi95, s.runs);
+                if (sim && s.computeBoundMean > 0)
                 {
-                    add(s.solver + " compute floor (no transfer)",
-                        s.gridValue,
-                        s.computeBoundMean,
-                        0.0,
-                        3);
+                    add(s.solver + " compute floor", LlmFigure::Style(colour, 0, 3), false,
+                        s.gridValue, s.computeBoundMean, 0.0);
+                    track(s.computeBoundMean, 0.0, s.runs);
                 }
             }
             if (what == "simulated" && s.simulatedMean > 0)
             {
-                add(label, s.gridValue, s.simulatedMean, s.simulatedCi95, 0);
+                add(simLabel,
+                    LlmFigure::Style(colour, marker(s.setting), 1),
+                    true,
+                    s.gridValue,
+                    s.simulatedMean,
+                    s.simulatedCi95);
+                track(s.simulatedMean, s.simulatedCi95, s.simulatedRuns);
             }
         }
-        for (auto& [key, d] : sets)
+        if (sets.empty())
         {
-            plot.AddDataset(d);
+            continue; // no plan at all: no figure
         }
-        std::ofstream plt(base + ".plt");
-        plot.GenerateOutput(plt);
-        plt.close();
-        if (!plt)
+        const std::string title =
+            what == "objective" ? "DILEMMA objective T (analytic), per solver"
+            : ratio             ? "Where the simulation leaves the model: simulated / analytic T"
+                                : "Simulated completion time (ns-3), analytic T and compute floor";
+        Gnuplot plot(base + ".png", title + "\\n" + LlmFigure::Caption(minRuns, maxRuns, true));
+        // Log y only when the values span more than a decade.
+        const bool logY = !ratio && yLo > 0 && yHi > 10 * yLo;
+        plot.SetExtra(LlmFigure::Axis("x", x, omega ? LlmFigure::Unit::BIT_PER_S
+                                                    : LlmFigure::Unit::HERTZ,
+                                      true, xLo, xHi) +
+                      LlmFigure::Axis("y",
+                                      ratio ? "simulated / analytic T" : "completion time",
+                                      ratio ? LlmFigure::Unit::NONE : LlmFigure::Unit::SECONDS,
+                                      logY, yLo, yHi) +
+                      LlmFigure::Key(sets.size(), false) +
+                      "set grid xtics ytics mxtics mytics lc rgb \"#dddddd\"");
+        for (const std::string& key : order)
         {
-            throw LlmInputError(base + ".plt", "", "cannot write the file");
+            plot.AddDataset(sets.at(key));
         }
-        // An argument vector, no shell: the folder name may hold any character.
-        const int status = LlmProcessPool::Execute({"gnuplot", base + ".plt"}, true);
-        if (status == LlmProcessPool::NOT_FOUND)
+        const std::string note = LlmFigure::Draw(plot, base);
+        if (!note.empty())
         {
-            notes.push_back("gnuplot not found: " + base + ".plt written, no PNG");
-        }
-        else if (status != 0)
-        {
-            notes.push_back("gnuplot failed on " + base + ".plt");
+            notes.push_back(note.substr(0, note.size() - 1));
         }
     }
     std::string note;

@@ -166,6 +166,123 @@ class LlmSweepTestCase : public TestCase
 
 /**
  * @ingroup edge-llm-tests
+ * Figures: one colour per solver in every figure, a marker per setting, the legend inside when
+ * it is short and below when long, decade (and 2x, 5x on a narrow range) ticks with SI units,
+ * the caption with the runs and the interval, PDF beside PNG, no figure without data.
+ */
+class LlmFigureTestCase : public TestCase
+{
+  public:
+    LlmFigureTestCase()
+        : TestCase("Figures: colours, markers, legend, ticks, units, caption, PDF, no empty file")
+    {
+    }
+
+  private:
+    static bool Contains(const std::string& text, const std::string& part)
+    {
+        return text.find(part) != std::string::npos;
+    }
+
+    static std::string Read(const std::string& path)
+    {
+        std::ifstream in(path);
+        return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    }
+
+    void DoRun() override
+    {
+        // Ticks: a narrow CCS range gets 2x and 5x labels in MHz/GHz, a wide one decades only.
+        const std::string ccs =
+            LlmFigure::Axis("x", "min CPU clock CCS", LlmFigure::Unit::HERTZ, true, 5e8, 8e9);
+        for (const char* label : {"\"500 MHz\"", "\"1 GHz\"", "\"2 GHz\"", "\"5 GHz\"",
+                                  "\"10 GHz\"", "min CPU clock CCS (Hz)", "set logscale x 10"})
+        {
+            NS_TEST_ASSERT_MSG_EQ(Contains(ccs, label), true, ccs);
+        }
+        const std::string om =
+            LlmFigure::Axis("x", "min link speed Ω", LlmFigure::Unit::BIT_PER_S, true, 1e6, 1e10);
+        for (const char* label : {"\"1 Mbit/s\"", "\"100 Mbit/s\"", "\"10 Gbit/s\""})
+        {
+            NS_TEST_ASSERT_MSG_EQ(Contains(om, label), true, om);
+        }
+        NS_TEST_ASSERT_MSG_EQ(Contains(om, "2 Mbit/s"), false, "decades only on a wide range");
+        NS_TEST_ASSERT_MSG_EQ(LlmFigure::SolverColour("ilp"), "#0072B2", "ilp's colour");
+        NS_TEST_ASSERT_MSG_NE(LlmFigure::SolverColour("greedy"),
+                              LlmFigure::SolverColour("ilp"),
+                              "one colour per solver");
+        NS_TEST_ASSERT_MSG_NE(LlmFigure::SettingMarker(0), LlmFigure::SettingMarker(1), "markers");
+
+        const std::string dir = CreateTempDirFilename("edge-llm-figures");
+        std::filesystem::create_directories(dir);
+        std::vector<LlmSweepSummary> summary;
+        for (double g : {0.5e9, 1e9, 2e9, 4e9, 8e9})
+        {
+            for (const char* solver : {"ilp", "greedy", "cloud-only"})
+            {
+                for (const char* setting : {"tcp", "lossy"})
+                {
+                    LlmSweepSummary s;
+                    s.gridValue = g;
+                    s.solver = solver;
+                    s.setting = setting;
+                    s.runs = 10;
+                    s.objectiveMean = 1e12 / g;
+                    s.objectiveCi95 = 0.1 * s.objectiveMean;
+                    s.simulatedMean = 1.1 * s.objectiveMean;
+                    s.simulatedCi95 = 0.05 * s.simulatedMean;
+                    s.computeBoundMean = 0.9 * s.objectiveMean;
+                    s.ratioMean = 1.1;
+                    s.ratioCi95 = 0.01;
+                    s.simulatedRuns = 10;
+                    summary.push_back(s);
+                }
+            }
+        }
+        LlmSweepReport::WriteSummary(dir, summary, LlmSweepConfig::CCS);
+        const std::string objective = Read(dir + "/ccs-objective.plt");
+        const std::string simulated = Read(dir + "/ccs-simulated.plt");
+        for (const std::string& plt : {objective, simulated})
+        {
+            NS_TEST_ASSERT_MSG_EQ(Contains(plt, "lc rgb \"#0072B2\""), true, "ilp blue everywhere");
+            NS_TEST_ASSERT_MSG_EQ(Contains(plt, "lc rgb \"#D55E00\""), true, "greedy vermillion");
+            NS_TEST_ASSERT_MSG_EQ(Contains(plt, "10 runs per point; error bars: 95 % confidence "
+                                           "interval (Student t)"),
+                                  true,
+                                  "caption");
+            NS_TEST_ASSERT_MSG_EQ(Contains(plt, "\"1 GHz\""), true, "SI ticks");
+            NS_TEST_ASSERT_MSG_EQ(Contains(plt, "pdfcairo"), true, "a PDF too");
+        }
+        NS_TEST_ASSERT_MSG_EQ(Contains(objective, "set key inside top right"), true, "3 entries");
+        NS_TEST_ASSERT_MSG_EQ(Contains(simulated, "set key outside below"), true, "12 entries");
+        NS_TEST_ASSERT_MSG_EQ(Contains(simulated, "pt 7"), true, "tcp's marker");
+        NS_TEST_ASSERT_MSG_EQ(Contains(simulated, "pt 5"), true, "lossy's marker");
+        if (LlmProcessPool::Execute({"gnuplot", "--version"}, true) == 0)
+        {
+            for (const char* f : {"/ccs-objective.png", "/ccs-objective.pdf", "/ccs-ratio.pdf"})
+            {
+                NS_TEST_ASSERT_MSG_GT(std::filesystem::file_size(dir + f), 1000, f);
+            }
+        }
+        // Without simulation: the objective figure only; no simulated or ratio file at all.
+        for (LlmSweepSummary& s : summary)
+        {
+            s.simulatedMean = 0;
+            s.simulatedCi95 = 0;
+            s.ratioMean = 0;
+            s.simulatedRuns = 0;
+        }
+        LlmSweepReport::WriteSummary(dir, summary, LlmSweepConfig::CCS);
+        for (const char* f : {"/ccs-ratio.png", "/ccs-ratio.pdf", "/ccs-simulated.png"})
+        {
+            NS_TEST_ASSERT_MSG_EQ(std::filesystem::exists(dir + f), false, f);
+        }
+        std::filesystem::remove_all(dir);
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
  * Transport settings: parsing, the errors that name the key, and one run simulated in each
  * setting (every token completes; only-the-plan's-links gives the same times as every link;
  * delay and Wi-Fi show up; T is the same in all).
@@ -754,6 +871,7 @@ class LlmSweepTestSuite : public TestSuite
         : TestSuite("edge-llm-sweep", TestSuite::Type::SYSTEM)
     {
         AddTestCase(new LlmSweepTestCase());
+        AddTestCase(new LlmFigureTestCase());
         AddTestCase(new LlmTransportSettingTestCase());
         AddTestCase(new LlmProcessPoolTestCase());
         AddTestCase(new LlmProcessPoolStopTestCase());
