@@ -72,6 +72,15 @@ LlmFigure::SolverColour(const std::string& solver)
     return others[h % 5];
 }
 
+std::string
+LlmFigure::SettingColour(std::size_t k)
+{
+    // The palette less ilp's blue, which the analytic curves of a one-solver figure keep.
+    static const char* const colours[] = {"#D55E00", "#009E73", "#CC79A7", "#E69F00",
+                                          "#56B4E9", "#882255", "#44AA99", "#999933"};
+    return colours[k % 8];
+}
+
 int
 LlmFigure::SettingMarker(std::size_t k)
 {
@@ -117,8 +126,9 @@ LlmFigure::Axis(const std::string& axis,
     const bool narrow = std::log10(hi / lo) < 2; // less than two decades of data
     // A wide range runs from decade to decade; a narrow one hugs the data.
     // (A hair beyond the end decades: gnuplot drops a tic label that falls on the range bound.)
-    const double rangeLo = narrow ? lo / 1.25 : std::pow(10.0, first) / 1.01;
-    const double rangeHi = narrow ? hi * 1.25 : std::pow(10.0, last) * 1.01;
+    // Points never sit on the frame: a fifth of a decade's margin around the data.
+    const double rangeLo = narrow ? lo / 1.25 : std::min(std::pow(10.0, first) / 1.01, lo / 1.2);
+    const double rangeHi = narrow ? hi * 1.25 : std::max(std::pow(10.0, last) * 1.01, hi * 1.2);
     auto text = [&](double v) {
         if (unit == Unit::BIT_PER_S || unit == Unit::HERTZ)
         {
@@ -161,7 +171,7 @@ LlmFigure::Key(std::size_t entries, bool left)
         return std::string("set key inside top ") + (left ? "left" : "right") +
                " opaque box samplen 3 spacing 1.1\n";
     }
-    return "set key outside below center horizontal maxrows 4 samplen 3\n";
+    return "set key below horizontal samplen 3 height 1.5\n";
 }
 
 std::string
@@ -170,7 +180,7 @@ LlmFigure::Style(const std::string& colour, int marker, int dashType)
     std::string s = "lc rgb \"" + colour + "\" lw 2";
     if (marker > 0)
     {
-        s += " pt " + std::to_string(marker) + " ps 1.2";
+        s += " pt " + std::to_string(marker) + " ps 1";
     }
     return s + " dt " + std::to_string(dashType);
 }

@@ -29,8 +29,8 @@ namespace ns3
 class LlmFigure
 {
   public:
-    /// At most this many legend entries go inside the plot area.
-    static constexpr std::size_t MAX_INSIDE_KEYS = 6;
+    /// At most this many legend entries go inside the plot area (more would hide curves).
+    static constexpr std::size_t MAX_INSIDE_KEYS = 3;
 
     /// The unit of a numeric axis.
     enum class Unit
@@ -48,6 +48,15 @@ class LlmFigure
      * @return an RGB colour "#rrggbb"
      */
     static std::string SolverColour(const std::string& solver);
+
+    /**
+     * @brief The colour of the k-th setting, for figures of one solver and several settings
+     *        (there the settings differ by colour and marker, the solver's analytic curves
+     *        keep the solver's colour).
+     * @param k position of the setting in the sorted settings of the run
+     * @return an RGB colour "#rrggbb", never the colour of ilp
+     */
+    static std::string SettingColour(std::size_t k);
 
     /**
      * @brief The gnuplot point type of the k-th setting (k from 0).

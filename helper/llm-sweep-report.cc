@@ -953,9 +953,22 @@ LlmSweepReport::WriteSummary(const std::string& dir,
         xHi = std::max(xHi, s.gridValue);
         anySimulated = anySimulated || (s.simulatedRuns > 0 && s.simulatedMean > 0);
     }
-    auto marker = [&settings](const std::string& setting) {
-        return LlmFigure::SettingMarker(
-            static_cast<std::size_t>(std::distance(settings.begin(), settings.find(setting))));
+    std::set<std::string> solvers;
+    for (const LlmSweepSummary& s : summary)
+    {
+        solvers.insert(s.solver);
+    }
+    auto settingIndex = [&settings](const std::string& setting) {
+        return static_cast<std::size_t>(std::distance(settings.begin(), settings.find(setting)));
+    };
+    auto marker = [&](const std::string& setting) {
+        return LlmFigure::SettingMarker(settingIndex(setting));
+    };
+    // A colour per solver; with one solver and several settings, a colour per setting.
+    const bool bySetting = solvers.size() == 1 && settings.size() > 1;
+    auto colourOf = [&](const std::string& solver, const std::string& setting) {
+        return bySetting ? LlmFigure::SettingColour(settingIndex(setting))
+                         : LlmFigure::SolverColour(solver);
     };
     std::vector<std::string> notes;
     for (const std::string& what :
@@ -1027,7 +1040,7 @@ LlmSweepReport::WriteSummary(const std::string& dir,
                 {
                     add(s.solver + " simulated / analytic" +
                             (settings.size() > 1 ? " (" + s.setting + ")" : ""),
-                        LlmFigure::Style(colour, marker(s.setting), 1),
+                        LlmFigure::Style(colourOf(s.solver, s.setting), marker(s.setting), 1),
                         true,
                         s.gridValue,
                         s.ratioMean,
@@ -1056,7 +1069,7 @@ LlmSweepReport::WriteSummary(const std::string& dir,
             if (what == "simulated" && s.simulatedMean > 0)
             {
                 add(simLabel,
-                    LlmFigure::Style(colour, marker(s.setting), 1),
+                    LlmFigure::Style(colourOf(s.solver, s.setting), marker(s.setting), 1),
                     true,
                     s.gridValue,
                     s.simulatedMean,

@@ -284,13 +284,15 @@ ReadModel(const JsonReader& r, const Json& j, std::string& reference)
 } // namespace
 
 LlmScenario
-LlmScenarioJson::Load(const std::string& path)
+LlmScenarioJson::Load(const std::string& path, bool acceptImplausibleUnits)
 {
-    return Parse(LlmStrictJson::ReadFile(path, "file"), path);
+    return Parse(LlmStrictJson::ReadFile(path, "file"), path, acceptImplausibleUnits);
 }
 
 LlmScenario
-LlmScenarioJson::Parse(const std::string& text, const std::string& source)
+LlmScenarioJson::Parse(const std::string& text,
+                       const std::string& source,
+                       bool acceptImplausibleUnits)
 {
     const Json j = LlmStrictJson::Parse(text, source);
 
@@ -304,6 +306,7 @@ LlmScenarioJson::Parse(const std::string& text, const std::string& source)
               "servers",
               "links",
               "max_layers_per_server",
+              "accept_implausible_units",
               "description"});
     LlmScenario s;
     std::string modelReference;
@@ -404,6 +407,20 @@ LlmScenarioJson::Parse(const std::string& text, const std::string& source)
         }
         s.SetDescription(j["description"].get<std::string>());
     }
+    if (j.contains("accept_implausible_units"))
+    {
+        if (!j["accept_implausible_units"].is_boolean())
+        {
+            r.Fail("accept_implausible_units",
+                   "expected true or false, got " + Got(j["accept_implausible_units"]));
+        }
+        s.SetAcceptImplausibleUnits(j["accept_implausible_units"].get<bool>() ||
+                                    acceptImplausibleUnits);
+    }
+    else
+    {
+        s.SetAcceptImplausibleUnits(acceptImplausibleUnits);
+    }
     if (j.contains("max_layers_per_server"))
     {
         const Json& m = j["max_layers_per_server"];
@@ -498,6 +515,10 @@ LlmScenarioJson::ToJson(const LlmScenario& scenario, bool expandModel)
         j["links"].push_back(lj);
     }
     j["max_layers_per_server"] = maxLayersPerServer ? Json(*maxLayersPerServer) : Json(nullptr);
+    if (scenario.GetAcceptImplausibleUnits())
+    {
+        j["accept_implausible_units"] = true;
+    }
     if (scenario.GetDescription())
     {
         j["description"] = *scenario.GetDescription();

@@ -27,19 +27,24 @@ class LlmScenarioJson
     /**
      * @brief Read and validate a scenario file.
      * @param path the file to read
+     * @param acceptImplausibleUnits accept values implausible for their unit (see
+     *        LlmScenario::SetAcceptImplausibleUnits; the file can also say so)
      * @return the scenario
      * @throws LlmInputError on any bad input (unreadable file, not JSON, bad field)
      */
-    static LlmScenario Load(const std::string& path);
+    static LlmScenario Load(const std::string& path, bool acceptImplausibleUnits = false);
 
     /**
      * @brief Parse and validate scenario JSON text.
      * @param text the JSON text
      * @param source the name used in error messages (usually the file name)
+     * @param acceptImplausibleUnits accept values implausible for their unit
      * @return the scenario
      * @throws LlmInputError on any bad input
      */
-    static LlmScenario Parse(const std::string& text, const std::string& source);
+    static LlmScenario Parse(const std::string& text,
+                             const std::string& source,
+                             bool acceptImplausibleUnits = false);
 
     /**
      * @brief Serialize a scenario in the scenario contract.

@@ -68,13 +68,18 @@ LlmScenarioOptions::AddToCommandLine(CommandLine& cmd)
     EdgeLlmAddTextValue(cmd, "max-layers-per-server",
                  "Override constraint (2d): a positive integer or \"unlimited\"",
                  m_maxLayers);
+    cmd.AddValue("accept-implausible-units",
+                 "Accept ccs_hz < 1e6 Hz, bps < 1e3 bit/s and storage_bytes < 1e3 B (refused by "
+                 "default as a unit typed wrong)",
+                 m_acceptImplausibleUnits);
 }
 
 LlmScenario
 LlmScenarioOptions::Build() const
 {
-    LlmScenario s =
-        m_scenario.empty() ? LlmScenario::BuiltInDefault() : LlmScenario::Load(m_scenario);
+    LlmScenario s = m_scenario.empty() ? LlmScenario::BuiltInDefault()
+                                       : LlmScenario::Load(m_scenario, m_acceptImplausibleUnits);
+    s.SetAcceptImplausibleUnits(s.GetAcceptImplausibleUnits() || m_acceptImplausibleUnits);
     if (!m_model.empty())
     {
         if (!LlmProfile::IsBuiltIn(m_model))

@@ -50,6 +50,7 @@ class LlmScenarioOptions
     std::string m_bMax;      //!< --b-max
     std::string m_bStep;     //!< --b-step
     std::string m_maxLayers; //!< --max-layers-per-server ("unlimited" allowed)
+    bool m_acceptImplausibleUnits{false}; //!< --accept-implausible-units
 };
 
 } // namespace ns3

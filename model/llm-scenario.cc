@@ -2,6 +2,8 @@
 
 #include "llm-scenario.h"
 
+#include "llm-text-parse.h"
+
 #include "llm-input-error.h"
 #include "llm-scenario-json.h"
 #include "ns3/log.h"
@@ -61,10 +63,10 @@ Index(const std::string& path, std::size_t i)
 } // namespace
 
 LlmScenario
-LlmScenario::Load(const std::string& path)
+LlmScenario::Load(const std::string& path, bool acceptImplausibleUnits)
 {
     NS_LOG_FUNCTION(path);
-    return LlmScenarioJson::Load(path);
+    return LlmScenarioJson::Load(path, acceptImplausibleUnits);
 }
 
 LlmScenario
@@ -84,6 +86,28 @@ LlmScenario::Validate(const std::string& source) const
         {
             fail(path, "expected a positive number, got " + Got(v));
         }
+    };
+    // A positive value far below any real one is a unit typed wrong (2.0 for 2 GHz): refused
+    // with the likely meaning, unless accepted explicitly.
+    auto plausible = [&fail, this](double v,
+                                   const std::string& path,
+                                   double least,
+                                   const std::string& what,
+                                   double scale,
+                                   const std::string& typo) {
+        if (m_acceptImplausibleUnits || v >= least)
+        {
+            return;
+        }
+        std::string text = "expected " + what + " of at least " + LlmTextParse::Format(least) +
+                           ", got " + Got(v);
+        if (v * scale >= least && v * scale <= least * 1e9)
+        {
+            text += "; did you mean " + LlmTextParse::Format(v * scale) + " (" + typo + ")?";
+        }
+        fail(path,
+             text + " (to use such a value, set \"accept_implausible_units\": true in the "
+                    "scenario or pass --accept-implausible-units)");
     };
 
     // Model.
@@ -210,9 +234,21 @@ LlmScenario::Validate(const std::string& source) const
             fail(p + ".name", "expected a unique server name, got \"" + s.name + "\" twice");
         }
         positive(s.ccsHz, p + ".ccs_hz");
+        plausible(s.ccsHz,
+                  p + ".ccs_hz",
+                  MIN_PLAUSIBLE_CCS_HZ,
+                  "a clock in Hz (operations per second)",
+                  1e9,
+                  "GHz typed as Hz");
         if (s.storageBytes)
         {
             positive(*s.storageBytes, p + ".storage_bytes");
+            plausible(*s.storageBytes,
+                      p + ".storage_bytes",
+                      MIN_PLAUSIBLE_STORAGE_BYTES,
+                      "a storage in bytes",
+                      1e9,
+                      "GB typed as bytes");
         }
     }
 
@@ -241,6 +277,12 @@ LlmScenario::Validate(const std::string& source) const
                  "expected one link per direction, got " + link.from + " -> " + link.to + " twice");
         }
         positive(link.bps, p + ".bps");
+        plausible(link.bps,
+                  p + ".bps",
+                  MIN_PLAUSIBLE_BPS,
+                  "a link speed in bit/s",
+                  1e6,
+                  "Mbit/s typed as bit/s");
         if (link.delaySeconds && (!(*link.delaySeconds >= 0) || !std::isfinite(*link.delaySeconds)))
         {
             fail(p + ".delay_s", "expected a non-negative number, got " + Got(*link.delaySeconds));

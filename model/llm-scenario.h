@@ -111,10 +111,12 @@ class LlmScenario
     /**
      * @brief Read and validate a scenario file.
      * @param path the file to read
+     * @param acceptImplausibleUnits accept values implausible for their unit
+     *        (SetAcceptImplausibleUnits)
      * @return the scenario
      * @throws LlmInputError on any bad input (unreadable file, not JSON, bad field)
      */
-    static LlmScenario Load(const std::string& path);
+    static LlmScenario Load(const std::string& path, bool acceptImplausibleUnits = false);
 
     /**
      * @brief Parse and validate scenario JSON text.
@@ -222,6 +224,24 @@ class LlmScenario
     /// @return the free-text description (JSON "description"); empty if none
     const std::optional<std::string>& GetDescription() const;
     /**
+     * @brief Accept values that are positive but implausible for their unit (ccs_hz < 1e6,
+     *        a link's bps < 1e3, storage_bytes < 1e3), which Validate() otherwise refuses
+     *        with a hint (JSON "accept_implausible_units": true, --accept-implausible-units).
+     * @param accept true to accept them
+     */
+    void SetAcceptImplausibleUnits(bool accept) { m_acceptImplausibleUnits = accept; }
+
+    /// @return true if implausible units are accepted
+    bool GetAcceptImplausibleUnits() const { return m_acceptImplausibleUnits; }
+
+    /// Smallest plausible clock, Hz: CCS counts operations per second (a 2 GHz CPU is 2e9).
+    static constexpr double MIN_PLAUSIBLE_CCS_HZ = 1e6;
+    /// Smallest plausible link speed, bit/s.
+    static constexpr double MIN_PLAUSIBLE_BPS = 1e3;
+    /// Smallest plausible storage, bytes.
+    static constexpr double MIN_PLAUSIBLE_STORAGE_BYTES = 1e3;
+
+    /**
      * @brief Set the free-text description.
      * @param description the text; empty = none (not written)
      */
@@ -236,6 +256,7 @@ class LlmScenario
     std::vector<LlmLink> m_links;                    //!< Directed links Ω_ij
     std::optional<uint32_t> m_maxLayersPerServer{1}; //!< Constraint (2d); empty = unlimited
     std::optional<std::string> m_description;        //!< Free text (JSON "description")
+    bool m_acceptImplausibleUnits{false};            //!< Skip the unit plausibility checks
 };
 
 } // namespace ns3

@@ -41,6 +41,7 @@ sed '0,/"ccs_hz": /s//"ccs_hz": 1, "ccs_hz": /' "$s" >"$work/dup.json"
 sed '0,/"name": "edge1"/s//"name": "ed\\u0001ge"/' "$s" >"$work/ctrl.json"
 sed '0,/"ccs_hz": [0-9.e+]*/s//"ccs_hz": "fast"/' "$s" >"$work/type.json"
 sed 's/"ccs_hz": [0-9.e+]*/"ccs_hz": 1e-06/g' "$s" >"$work/slow.json"
+sed '0,/"ccs_hz": [0-9.e+]*/s//"ccs_hz": 2.0/' "$s" >"$work/ghz.json"
 sed 's/"delay_s": [0-9.e+-]*/"delay_s": 1000/g' "$s" >"$work/far.json"
 awk 'BEGIN { printf "{\"model\": \"opt-125m\", \"workload\": {\"tokens\": 1, \"batch\": 1}, ";
              printf "\"quantization\": {\"b_min\": 4, \"b_max\": 32, \"b_step\": 4, \"delta\": 0.001}, ";
@@ -55,7 +56,9 @@ expect 1 "ctrl.json: servers[1].name: expected a non-empty name of printable cha
 expect 1 "many.json: servers: expected at most 4096 servers" "$plan" --scenario=many.json
 expect 1 'type.json: servers[0].ccs_hz: expected a positive number, got "fast"' "$plan" --scenario=type.json
 expect 1 "missing.json: cannot open the file for reading" "$plan" --scenario=missing.json
-expect 1 "simulation: expected a run of at most 1e+08 s of simulated time" "$simulate" --scenario=slow.json --solver=greedy
+expect 1 "simulation: expected a run of at most 1e+08 s of simulated time" "$simulate" --scenario=slow.json --solver=greedy --accept-implausible-units
+expect 1 "slow.json: servers[0].ccs_hz: expected a clock in Hz (operations per second) of at least 1e+06, got 1e-06" "$simulate" --scenario=slow.json --solver=greedy
+expect 1 "ghz.json: servers[0].ccs_hz: expected a clock in Hz (operations per second) of at least 1e+06, got 2; did you mean 2e+09 (GHz typed as Hz)?" "$plan" --scenario=ghz.json
 
 # Command lines: strict values, positional arguments, ns-3's own options checked first.
 expect 1 'command line: "my.json": expected options only' "$plan" my.json

@@ -316,9 +316,47 @@ class LlmScenarioBadInputTestCase : public TestCase
 
         Expect(
             "infinite compute",
-            [](Json& j) { j["servers"][0]["ccs_hz"] = 1e-300; },
+            [](Json& j) {
+                j["servers"][0]["ccs_hz"] = 1e-300;
+                j["accept_implausible_units"] = true; // past the unit check, to the next one
+            },
             "servers[0].ccs_hz: expected a speed at which layer decoder.0 computes in a finite "
             "time");
+        // Units typed wrong: refused with the likely meaning, unless accepted.
+        Expect(
+            "GHz typed as Hz",
+            [](Json& j) { j["servers"][0]["ccs_hz"] = 2.0; },
+            "servers[0].ccs_hz: expected a clock in Hz (operations per second) of at least 1e+06, "
+            "got 2; did you mean 2e+09 (GHz typed as Hz)?");
+        Expect(
+            "tiny clock",
+            [](Json& j) { j["servers"][0]["ccs_hz"] = 1e-300; },
+            "servers[0].ccs_hz: expected a clock in Hz (operations per second) of at least 1e+06, "
+            "got 1e-300 (to use such a value");
+        Expect(
+            "Mbit/s typed as bit/s",
+            [](Json& j) { j["links"][0]["bps"] = 100; },
+            "links[0].bps: expected a link speed in bit/s of at least 1000, got 100; did you mean "
+            "1e+08 (Mbit/s typed as bit/s)?");
+        Expect(
+            "GB typed as bytes",
+            [](Json& j) { j["servers"][0]["storage_bytes"] = 4; },
+            "servers[0].storage_bytes: expected a storage in bytes of at least 1000, got 4; did "
+            "you mean 4e+09 (GB typed as bytes)?");
+        Expect(
+            "accept flag type",
+            [](Json& j) { j["accept_implausible_units"] = "yes"; },
+            "accept_implausible_units: expected true or false");
+        {
+            Json j = Json::parse(kContractExample);
+            j["servers"][0]["ccs_hz"] = 2.0;
+            j["accept_implausible_units"] = true;
+            const LlmScenario s = LlmScenario::Parse(j.dump(), "accepted.json");
+            NS_TEST_EXPECT_MSG_EQ(s.GetServers()[0].ccsHz, 2.0, "accepted when asked");
+            NS_TEST_EXPECT_MSG_EQ(LlmScenario::Parse(s.ToJson(), "again").GetAcceptImplausibleUnits(),
+                                  true,
+                                  "the flag survives a round trip");
+        }
         Expect(
             "description type",
             [](Json& j) { j["description"] = 3; },

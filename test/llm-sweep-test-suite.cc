@@ -254,7 +254,7 @@ class LlmFigureTestCase : public TestCase
             NS_TEST_ASSERT_MSG_EQ(Contains(plt, "pdfcairo"), true, "a PDF too");
         }
         NS_TEST_ASSERT_MSG_EQ(Contains(objective, "set key inside top right"), true, "3 entries");
-        NS_TEST_ASSERT_MSG_EQ(Contains(simulated, "set key outside below"), true, "12 entries");
+        NS_TEST_ASSERT_MSG_EQ(Contains(simulated, "set key below"), true, "12 entries");
         NS_TEST_ASSERT_MSG_EQ(Contains(simulated, "pt 7"), true, "tcp's marker");
         NS_TEST_ASSERT_MSG_EQ(Contains(simulated, "pt 5"), true, "lossy's marker");
         if (LlmProcessPool::Execute({"gnuplot", "--version"}, true) == 0)
