@@ -97,6 +97,64 @@ struct SimulatorGuard
 
 } // namespace
 
+std::string
+LlmSimulation::SlowTransferCause(std::size_t from, std::size_t to) const
+{
+    const LlmScenario& s = m_scenario;
+    const std::string& a = s.GetServers()[from].name;
+    const std::string& b = s.GetServers()[to].name;
+    double bps = 0;
+    double delay = 0;
+    for (const LlmLink& l : s.GetLinks())
+    {
+        if (l.from == a && l.to == b)
+        {
+            bps = l.bps;
+            delay = m_setting.ideal ? 0.0 : l.delaySeconds.value_or(0.0);
+        }
+    }
+    const double rtt = 2 * delay;
+    // ns-3's TcpSocket SndBufSize and RcvBufSize default: 131072 bytes.
+    const double buffer = m_setting.socketBuffer ? m_setting.socketBuffer : 131072.0;
+    const double bdp = bps * rtt / 8;
+    char buf[512];
+    if (m_setting.transport == "tcp" && bdp > buffer)
+    {
+        std::snprintf(buf,
+                      sizeof(buf),
+                      "window-limited: the bandwidth-delay product %.0f kB (%.3g Mbit/s x %.3g ms "
+                      "RTT) exceeds the %.0f kB TCP socket buffer, so TCP sends at most "
+                      "buffer/RTT = %.3g Mbit/s, and each message starts in slow start (raise "
+                      "--socket-buffer above %.0f bytes)",
+                      bdp / 1e3,
+                      bps / 1e6,
+                      rtt * 1e3,
+                      buffer / 1e3,
+                      buffer * 8 / rtt / 1e6,
+                      bdp);
+    }
+    else if (rtt > 0)
+    {
+        std::snprintf(buf,
+                      sizeof(buf),
+                      "latency-bound: every message pays at least one %.3g ms RTT (%.3g ms delay "
+                      "each way) and %s, which eq. 4 does not count at %.3g Mbit/s",
+                      rtt * 1e3,
+                      delay * 1e3,
+                      m_setting.transport == "tcp" ? "TCP's slow start" : "the token's return",
+                      bps / 1e6);
+    }
+    else
+    {
+        std::snprintf(buf,
+                      sizeof(buf),
+                      "header- or contention-bound at %.3g Mbit/s (no propagation delay: "
+                      "headers, ACKs, queueing or a shared medium)",
+                      bps / 1e6);
+    }
+    return a + " -> " + b + ": " + buf;
+}
+
 uint64_t
 LlmSimulationResult::GetDrops() const
 {
@@ -132,6 +190,30 @@ LlmSimulationResult::ToText() const
                       l.transferModelSeconds,
                       l.transferSimSeconds);
         out += buf;
+    }
+    bool flagged = false;
+    for (const Layer& l : layers)
+    {
+        if (!l.slowTransferCause.empty())
+        {
+            if (!flagged)
+            {
+                std::snprintf(buf,
+                              sizeof(buf),
+                              "\nTransfers simulated above %.1f x eq. 4:\n",
+                              SLOW_TRANSFER_RATIO);
+                out += buf;
+                flagged = true;
+            }
+            std::snprintf(buf,
+                          sizeof(buf),
+                          "  %s: %.4g s simulated vs %.4g s model (%.2f x); ",
+                          l.layer.c_str(),
+                          l.transferSimSeconds,
+                          l.transferModelSeconds,
+                          l.transferSimSeconds / l.transferModelSeconds);
+            out += buf + l.slowTransferCause + "\n";
+        }
     }
     const double gap =
         analyticSeconds > 0 ? 100.0 * (simulatedSeconds - analyticSeconds) / analyticSeconds : 0.0;
@@ -557,6 +639,12 @@ LlmSimulation::Run()
                       * t.requests
                 : 0.0;
         layer.transferSimSeconds = layers[l].transferSeconds;
+        if (layer.transferModelSeconds > 0 &&
+            layer.transferSimSeconds >
+                LlmSimulationResult::SLOW_TRANSFER_RATIO * layer.transferModelSeconds)
+        {
+            layer.slowTransferCause = SlowTransferCause(a.server, m_plan.placement[l + 1].server);
+        }
         r.layers.push_back(layer);
     }
     monitor->CheckForLostPackets();

@@ -47,7 +47,13 @@ struct LlmSimulationResult
         double computeSimSeconds{0};    //!< Simulated compute
         double transferModelSeconds{0}; //!< cm (eq. 4) × requests (0 for the last layer)
         double transferSimSeconds{0};   //!< Simulated transfer of its output
+        /// Why the simulated transfer exceeds SLOW_TRANSFER_RATIO × the model (empty: it does
+        /// not): the link's Ω, delay and the transport's limit that explains it
+        std::string slowTransferCause;
     };
+
+    /// A transfer simulated above this multiple of eq. 4 is flagged with its cause.
+    static constexpr double SLOW_TRANSFER_RATIO = 1.5;
 
     double analyticSeconds{0};          //!< T of the plan (eq. 1), one request
     double computeBoundSeconds{0};      //!< Σ cp of the plan, one request: the transfer-free floor
@@ -184,6 +190,11 @@ class LlmSimulation
     void WriteTokenCsv(const LlmRunRecorder& recorder) const;
     /// Write the placement table.
     void WritePlacementCsv(const LlmSimulationResult& r) const;
+    /**
+     * Why a transfer from server `from` to server `to` is slower than eq. 4: the link's Ω and
+     * delay against the transport (window = socket buffer over the RTT, latency, headers).
+     */
+    std::string SlowTransferCause(std::size_t from, std::size_t to) const;
 
     LlmScenario m_scenario;         //!< Scenario, with the setting's delays applied
     double m_limit{0};              //!< Safety limit of simulated time, s

@@ -626,6 +626,58 @@ class LlmOutputsTestCase : public TestCase
 
 /**
  * @ingroup edge-llm-tests
+ * A transfer simulated well above eq. 4 is flagged with its cause: the built-in scenario's
+ * 50 Mbit/s, 20 ms cloud link is window-limited with ns-3's 128 KiB socket buffer, and only
+ * latency-bound once the buffer exceeds the bandwidth-delay product.
+ */
+class LlmSlowTransferTestCase : public TestCase
+{
+  public:
+    LlmSlowTransferTestCase()
+        : TestCase("Transfers far above eq. 4 are flagged with their cause")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        LlmScenario s = LlmScenario::BuiltInDefault();
+        s.GetWorkload().tokens = 2;
+        const LlmPlan plan = LlmSolverFactory::Create("ilp")->Solve(LlmCostModel(s));
+        auto causes = [&](const LlmTransportSetting& t) {
+            LlmSimulation simulation(s, plan, t);
+            const LlmSimulationResult r = simulation.Run();
+            NS_TEST_EXPECT_MSG_EQ(r.tokensCompleted, 2, "all tokens");
+            std::string all;
+            for (const auto& l : r.layers)
+            {
+                if (!l.slowTransferCause.empty())
+                {
+                    NS_TEST_EXPECT_MSG_GT(l.transferSimSeconds,
+                                          1.5 * l.transferModelSeconds,
+                                          "flagged only above 1.5 x");
+                    all += l.slowTransferCause + "\n";
+                }
+            }
+            const bool printed = r.ToText().find("Transfers simulated above") != std::string::npos;
+            NS_TEST_EXPECT_MSG_EQ(printed, !all.empty(), "printed when flagged");
+            return all;
+        };
+        const std::string small = causes(LlmTransportSetting());
+        NS_TEST_EXPECT_MSG_NE(small.find("-> cloud: window-limited: the bandwidth-delay product "
+                                         "250 kB (50 Mbit/s x 40 ms RTT) exceeds the 131 kB"),
+                              std::string::npos,
+                              small);
+        LlmTransportSetting big;
+        big.socketBuffer = 1000000;
+        const std::string large = causes(big);
+        NS_TEST_EXPECT_MSG_EQ(large.find("window-limited"), std::string::npos, large);
+        NS_TEST_EXPECT_MSG_NE(large.find("-> cloud: latency-bound"), std::string::npos, large);
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
  * Header unit suite.
  */
 class LlmHeaderTestSuite : public TestSuite
@@ -657,6 +709,7 @@ class LlmSimulationTestSuite : public TestSuite
         AddTestCase(new LlmUserTopologyTestCase());
         AddTestCase(new LlmEdgeCaseTestCase());
         AddTestCase(new LlmRunIsolationTestCase());
+        AddTestCase(new LlmSlowTransferTestCase());
     }
 };
 
