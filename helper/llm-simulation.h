@@ -64,6 +64,15 @@ struct LlmSimulationResult
     std::string setting;                //!< Transport setting name
     std::string transport;              //!< tcp or udp
     uint32_t requests{1};               //!< Requests
+    uint32_t requestsCompleted{0};      //!< Requests whose every token completed
+    /// Latency of the completed requests (first token sent to last token back), s: mean, p50,
+    /// p95, p99 (nearest rank); 0 without a completed request
+    double requestLatencyMean{0};
+    double requestLatencyP50{0};  //!< Median request latency, s
+    double requestLatencyP95{0};  //!< 95th percentile, s
+    double requestLatencyP99{0};  //!< 99th percentile, s
+    double throughputTokensPerSecond{0}; //!< Completed tokens per simulated second (each token
+                                         //!< is β sequences' next token)
     uint64_t tokensRequested{0};        //!< requests × n
     uint64_t tokensStarted{0};          //!< Tokens whose input was sent
     uint64_t tokensCompleted{0};        //!< Tokens whose result arrived

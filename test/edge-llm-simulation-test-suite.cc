@@ -673,6 +673,23 @@ class LlmSlowTransferTestCase : public TestCase
         const std::string large = causes(big);
         NS_TEST_EXPECT_MSG_EQ(large.find("window-limited"), std::string::npos, large);
         NS_TEST_EXPECT_MSG_NE(large.find("-> cloud: latency-bound"), std::string::npos, large);
+
+        // Several requests: latency statistics per request, throughput, and the comparison
+        // against T per request back to back (not one request's T).
+        LlmTransportSetting three;
+        three.requests = 3;
+        LlmSimulation simulation(s, plan, three);
+        const LlmSimulationResult r = simulation.Run();
+        NS_TEST_ASSERT_MSG_EQ(r.requestsCompleted, 3, "every request");
+        NS_TEST_EXPECT_MSG_GT(r.requestLatencyP50, 0.0, "a latency");
+        NS_TEST_EXPECT_MSG_LT_OR_EQ(r.requestLatencyP50, r.requestLatencyP95, "p50 <= p95");
+        NS_TEST_EXPECT_MSG_LT_OR_EQ(r.requestLatencyP95, r.requestLatencyP99, "p95 <= p99");
+        NS_TEST_EXPECT_MSG_LT_OR_EQ(r.requestLatencyP99, r.simulatedSeconds, "within the run");
+        NS_TEST_EXPECT_MSG_EQ_TOL(r.throughputTokensPerSecond * r.simulatedSeconds,
+                                  6.0,
+                                  1e-6,
+                                  "6 tokens over the run");
+        NS_TEST_EXPECT_MSG_NE(r.ToText().find("against 3 x T"), std::string::npos, r.ToText());
     }
 };
 
