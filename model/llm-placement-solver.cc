@@ -196,6 +196,46 @@ LlmPlacementSolver::ExplainInfeasible(const LlmCostModel& model,
                + " in total at their smallest allowed bits; all servers together store "
                + Bytes(totalHave);
     }
+    // (2d) and (2e) together, Hall-style: the layers of at least X bytes each need a slot on a
+    // server that holds at most min(K, ⌊κ_i / X⌋) of them; too few such slots for some X binds.
+    {
+        std::vector<double> sizes(nl);
+        for (std::size_t l = 0; l < nl; ++l)
+        {
+            sizes[l] = model.StorageBytes(l, bits[l]);
+        }
+        std::vector<double> sorted = sizes;
+        std::sort(sorted.begin(), sorted.end());
+        sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+        for (double x : sorted)
+        {
+            if (!(x > 0))
+            {
+                continue;
+            }
+            const auto need = static_cast<double>(
+                std::count_if(sizes.begin(), sizes.end(), [x](double v) { return v >= x; }));
+            double slots = 0;
+            for (std::size_t i = 0; i < ns && slots < need; ++i)
+            {
+                const double k = maxLayers ? static_cast<double>(*maxLayers) : INFINITY;
+                const double fit = std::floor(model.StorageCapacity(i) * (1 + 1e-12) / x);
+                slots += std::min(k, fit);
+            }
+            if (slots < need)
+            {
+                std::ostringstream os;
+                os << "constraints 2d and 2e together: " << need << " layers need at least "
+                   << Bytes(x) << " each at their smallest allowed bits, but the servers hold at "
+                   << "most " << slots << " of them (per server the smaller of "
+                   << (maxLayers ? std::to_string(*maxLayers) + " layers (2d)" : "no layer limit")
+                   << " and its storage / " << Bytes(x)
+                   << "); add storage or servers, allow more layers per server, or a larger δ "
+                      "for fewer bits";
+                return os.str();
+            }
+        }
+    }
     // (2f): no chain of links through servers able to host each layer. Whether some reachable
     // server links to j depends only on the set of reachable servers, which rarely changes
     // from one layer to the next: recomputed (O(N²)) only when it does, O(N) per layer else.

@@ -476,6 +476,18 @@ class LlmInfeasibleTestCase : public TestCase
         }
         Expect(s, "constraint 2e: the layers need", "total storage");
 
+        // 2d and 2e together (each alone can be met): Llama-2-7b, two layers per server, on
+        // the built-in servers, most of which hold no decoder block.
+        {
+            LlmScenario llama = LlmScenario::BuiltInDefault();
+            llama.SetModel(LlmProfile::BuiltIn("llama-2-7b"), "llama-2-7b");
+            llama.SetMaxLayersPerServer(2);
+            Expect(llama,
+                   "constraints 2d and 2e together: 34 layers need at least 131.1 MB each at "
+                   "their smallest allowed bits, but the servers hold at most 21 of them",
+                   "2d and 2e together");
+        }
+
         r.servers = 8;
         s = r.Draw(1, 5);
         s.GetLinks().clear();
@@ -504,7 +516,32 @@ class LlmInfeasibleTestCase : public TestCase
             srv.storageBytes = same[0].params * 4 / 8.0 * 1.5;
         }
         s.Validate("test");
-        Expect(s, "no placement satisfies constraints 2d, 2e and 2f together", "combined");
+        Expect(s,
+               "constraints 2d and 2e together: 6 layers need at least 9.212 MB each at their "
+               "smallest allowed bits, but the servers hold at most 4 of them",
+               "combined: found before GLPK");
+
+        // Every quick check passes (a chain s0 -> s1 -> s0 exists, three slots for three
+        // layers), but one layer per server needs three distinct linked servers: GLPK proves
+        // it, in both formulations.
+        {
+            LlmRandomScenario q;
+            q.layers = 3;
+            q.servers = 3;
+            q.repeatedBlocks = true;
+            LlmScenario t = q.Draw(1, 7);
+            t.GetLinks().clear();
+            t.GetLinks().push_back({"s0", "s1", 1e8, std::nullopt});
+            t.GetLinks().push_back({"s1", "s0", 1e8, std::nullopt});
+            t.Validate("test");
+            Expect(t, "no placement satisfies constraints 2d, 2e and 2f together", "GLPK proves");
+            LlmSolverOptions layered;
+            layered.formulation = LlmSolverOptions::Formulation::LAYERED;
+            const LlmCostModel mt(t);
+            NS_TEST_EXPECT_MSG_EQ(ToString(LlmIlpSolver(layered).Solve(mt).status),
+                                  "infeasible",
+                                  "layered too");
+        }
     }
 };
 
