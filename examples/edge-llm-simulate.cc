@@ -77,11 +77,22 @@ main(int argc, char* argv[])
                     scenario.GetWorkload().tokens,
                     scenario.GetWorkload().batch);
         std::printf("%s", r.ToText().c_str());
+        const std::vector<LlmPlan> baselines =
+            LlmBaselineComparison::Solve(model, plan, options.GetSolverOptions());
+        std::printf("\n%s", LlmBaselineComparison::ToText(plan, baselines).c_str());
 
         if (!output.empty())
         {
             nlohmann::ordered_json j = nlohmann::ordered_json::parse(r.ToJson());
             j["plan"] = nlohmann::ordered_json::parse(plan.ToJson(model));
+            for (const LlmPlan& b : baselines)
+            {
+                j["baselines"].push_back(
+                    {{"solver", b.solver},
+                     {"status", ToString(b.status)},
+                     {"objective_s",
+                      b.HasPlacement() ? nlohmann::ordered_json(b.objective) : nullptr}});
+            }
             std::ofstream out(output);
             out << j.dump(2) << "\n";
             if (!out)

@@ -2,6 +2,7 @@
 
 #include "../model/llm-server-path-ilp.h"
 #include "llm-test-scenarios.h"
+#include "ns3/llm-baseline-comparison.h"
 #include "ns3/llm-cost-model.h"
 #include "ns3/llm-dp-solver.h"
 #include "ns3/llm-exhaustive-solver.h"
@@ -561,6 +562,22 @@ class LlmBaselineTestCase : public TestCase
   private:
     void DoRun() override
     {
+        // The comparison set beside a plan: every other solver, the winner named.
+        {
+            const LlmScenario b = LlmScenario::BuiltInDefault();
+            const LlmCostModel mb(b);
+            const LlmPlan ilp = SolveWith("ilp", mb);
+            const auto others = LlmBaselineComparison::Solve(mb, ilp, {});
+            NS_TEST_ASSERT_MSG_EQ(others.size(), 4, "four baselines beside the ilp");
+            const std::string text = LlmBaselineComparison::ToText(ilp, others);
+            NS_TEST_EXPECT_MSG_NE(text.find("cloud-only's plan is 7.74 x faster than ilp's"),
+                                  std::string::npos,
+                                  text);
+            for (const LlmPlan& o : others)
+            {
+                NS_TEST_EXPECT_MSG_NE(o.solver, "ilp", "not solved twice");
+            }
+        }
         for (uint64_t k = 0; k < 30; ++k)
         {
             LlmRandomScenario r;
