@@ -47,6 +47,7 @@ main(int argc, char* argv[])
     std::string outputDir = "edge-llm-sweep";
     std::string saveScenario;
     bool noSimulation = false;
+    bool simulateBaselines = false;
     bool writeRunList = false;
     bool merge = false;
     bool quiet = false;
@@ -61,6 +62,9 @@ main(int argc, char* argv[])
                         "Monte Carlo runs per grid value, 1 ... 1e6 (run k: RngRun = k)",
                         runs);
     cmd.AddValue("no-simulation", "Solve only (no ns-3 run)", noSimulation);
+    cmd.AddValue("simulate-baselines",
+                 "Simulate every solver's plan, not only the first solver's",
+                 simulateBaselines);
     EdgeLlmAddTextValue(cmd, "output-dir", "Folder for the results", outputDir);
     EdgeLlmAddTextValue(cmd, "jobs", "Processes at a time, 1 ... 1024 (default: the cores)", jobs);
     EdgeLlmAddTextValue(cmd,
@@ -91,6 +95,7 @@ main(int argc, char* argv[])
         config.solvers = options.GetSolvers();
         config.solverOptions = options.GetSolverOptions();
         config.simulate = !noSimulation;
+        config.simulateBaselines = simulateBaselines;
         config.settings = options.GetSettings();
         const auto nJobs = LlmTextParse::Integer(src, "--jobs", jobs, 1, 1024);
         LlmSweepRunner runner(LlmSweep(options.BuildScenario(), config), outputDir, nJobs, quiet);

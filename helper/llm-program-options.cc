@@ -119,7 +119,9 @@ LlmProgramOptions::LlmProgramOptions(CommandLine& cmd, unsigned groups)
     {
         EdgeLlmAddTextValue(cmd,
                             "solvers",
-                            "Comma-separated solvers compared in every run",
+                            "Comma-separated solvers compared in every run (default: the ILP "
+                            "and the baselines; the first is the one simulated unless "
+                            "--simulate-baselines)",
                             m_solversText);
     }
     if (groups & (SOLVER | SOLVERS))

@@ -109,7 +109,7 @@ class LlmProgramOptions
     unsigned m_groups;                            //!< Groups registered
     LlmScenarioOptions m_scenario;                //!< Scenario options
     std::string m_solver{"ilp"};                  //!< --solver
-    std::string m_solversText{"ilp"};             //!< --solvers, as given
+    std::string m_solversText{"ilp,greedy,cloud-only,edgeshard,uniform-bits"}; //!< --solvers
     std::vector<std::string> m_solvers;           //!< --solvers
     std::string m_timeLimit;                      //!< --time-limit, as given
     std::string m_gap;                            //!< --gap, as given

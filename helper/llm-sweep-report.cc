@@ -946,9 +946,14 @@ LlmSweepReport::WriteSummary(const std::string& dir,
     double xLo = INFINITY;
     double xHi = 0;
     bool anySimulated = false;
+    std::set<std::string> simulatedSolvers; // solvers with simulated rows (the rest: "-")
     for (const LlmSweepSummary& s : summary)
     {
-        settings.insert(s.setting);
+        if (s.setting != "-")
+        {
+            settings.insert(s.setting);
+            simulatedSolvers.insert(s.solver);
+        }
         xLo = std::min(xLo, s.gridValue);
         xHi = std::max(xHi, s.gridValue);
         anySimulated = anySimulated || (s.simulatedRuns > 0 && s.simulatedMean > 0);
@@ -1024,6 +1029,10 @@ LlmSweepReport::WriteSummary(const std::string& dir,
             if (s.runs == 0)
             {
                 continue; // no plan at this grid value: nothing to draw
+            }
+            if (what != "objective" && simulatedSolvers.count(s.solver) == 0)
+            {
+                continue; // solved, not simulated: its T is in the objective figure
             }
             const std::string colour = LlmFigure::SolverColour(s.solver);
             const std::string simLabel =

@@ -135,7 +135,12 @@ LlmSweep::GetNRuns() const
 std::size_t
 LlmSweep::GetRowsPerRun() const
 {
-    return m_config.solvers.size() * (m_config.simulate ? m_config.settings.size() : 1);
+    std::size_t rows = 0;
+    for (std::size_t k = 0; k < m_config.solvers.size(); ++k)
+    {
+        rows += m_config.Simulates(k) ? m_config.settings.size() : 1;
+    }
+    return rows;
 }
 
 std::string
@@ -160,6 +165,7 @@ LlmSweep::Describe() const
                            {"glpk_presolve", o.glpkPresolve},
                            {"ilp_formulation", ToString(o.formulation)}};
     d["simulate"] = m_config.simulate;
+    d["simulate_baselines"] = m_config.simulateBaselines;
     nlohmann::ordered_json settings = nlohmann::ordered_json::array();
     for (const LlmTransportSetting& t : m_config.settings)
     {
@@ -285,9 +291,9 @@ LlmSweep::Run(std::size_t index) const
             // One row per setting all the same (nothing to simulate), so every run has as many.
             for (const LlmTransportSetting& setting : m_config.settings)
             {
-                row.setting = m_config.simulate ? setting.name : "-";
+                row.setting = m_config.Simulates(k) ? setting.name : "-";
                 rows.push_back(row);
-                if (!m_config.simulate)
+                if (!m_config.Simulates(k))
                 {
                     break;
                 }
@@ -302,7 +308,7 @@ LlmSweep::Run(std::size_t index) const
                 model.ComputeDelay(l, plan.placement[l].server, plan.placement[l].bits);
         }
         row.gap = plan.stats.gap;
-        if (!m_config.simulate)
+        if (!m_config.Simulates(k))
         {
             row.setting = "-";
             rows.push_back(row);

@@ -5,6 +5,7 @@
 
 #include "llm-simulation.h"
 #include "llm-transport-setting.h"
+#include "ns3/llm-baseline-comparison.h"
 #include "ns3/llm-placement-solver.h"
 #include "ns3/llm-scenario.h"
 
@@ -32,9 +33,20 @@ struct LlmSweepConfig
     Kind kind{OMEGA};                        //!< Swept quantity
     std::vector<double> grid;                //!< Grid values g
     uint32_t runs{10};                       //!< Monte Carlo runs per grid value
-    std::vector<std::string> solvers{"ilp"}; //!< Solvers compared in every run
+    /// Solvers compared in every run: the ILP and the baselines by default
+    std::vector<std::string> solvers = LlmBaselineComparison::DefaultSolvers();
     LlmSolverOptions solverOptions;          //!< Solver options
     bool simulate{true};                     //!< Also run each plan in ns-3
+    /// Simulate every solver's plan (false: only the first solver's; the others are solved,
+    /// their analytic T drawn beside it, at a fraction of the time)
+    bool simulateBaselines{false};
+
+    /**
+     * @brief Whether the k-th solver's plans are simulated.
+     * @param k index in solvers
+     * @return simulate, and k = 0 or simulateBaselines
+     */
+    bool Simulates(std::size_t k) const { return simulate && (k == 0 || simulateBaselines); }
     std::vector<LlmTransportSetting> settings{LlmTransportSetting{}}; //!< Simulated settings
 
     /**

@@ -46,6 +46,22 @@ class LlmSweepTestCase : public TestCase
     {
         const std::string dir = CreateTempDirFilename("edge-llm-sweep");
         std::filesystem::create_directories(dir);
+        {
+            // By default: the ILP and the four baselines, only the ILP simulated.
+            LlmSweepConfig d;
+            d.grid = {1e7};
+            d.runs = 1;
+            NS_TEST_ASSERT_MSG_EQ(d.solvers.size(), 5, "ilp and four baselines");
+            const LlmSweep sweep(SmallScenario(), d);
+            NS_TEST_ASSERT_MSG_EQ(sweep.GetRowsPerRun(), 5, "one simulated setting + 4 solved");
+            const auto rows = sweep.Run(0);
+            NS_TEST_ASSERT_MSG_EQ(rows.size(), 5, "a row per solver");
+            NS_TEST_EXPECT_MSG_EQ(rows[0].setting, "tcp", "the ilp simulated");
+            for (std::size_t k = 1; k < rows.size(); ++k)
+            {
+                NS_TEST_EXPECT_MSG_EQ(rows[k].setting, "-", rows[k].solver << " solved only");
+            }
+        }
         for (auto kind : {LlmSweepConfig::OMEGA, LlmSweepConfig::CCS})
         {
             LlmSweepConfig c;
@@ -54,6 +70,7 @@ class LlmSweepTestCase : public TestCase
                                                    : std::vector<double>{1e9, 2e9, 4e9};
             c.runs = 2;
             c.solvers = {"ilp", "greedy"};
+            c.simulateBaselines = true; // both simulated
             LlmSweep sweep(SmallScenario(), c);
             NS_TEST_ASSERT_MSG_EQ(sweep.GetNRuns(), 6, "3 grid values x 2 runs");
             // --outputs-run: run index 4 writes its token CSV (first solver, first setting).
