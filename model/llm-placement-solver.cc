@@ -198,29 +198,38 @@ LlmPlacementSolver::ExplainInfeasible(const LlmCostModel& model,
     }
     // (2d) and (2e) together, Hall-style: the layers of at least X bytes each need a slot on a
     // server that holds at most min(K, ⌊κ_i / X⌋) of them; too few such slots for some X binds.
+    // O(L log L + D·N) for D distinct layer sizes, checking the deadline as it goes; skipped
+    // when some server offers unlimited slots (no layer limit and no storage limit).
+    bool unlimitedSlots = false;
+    for (std::size_t i = 0; i < ns && !maxLayers; ++i)
+    {
+        unlimitedSlots = unlimitedSlots || !std::isfinite(model.StorageCapacity(i));
+    }
+    if (!unlimitedSlots)
     {
         std::vector<double> sizes(nl);
         for (std::size_t l = 0; l < nl; ++l)
         {
             sizes[l] = model.StorageBytes(l, bits[l]);
         }
-        std::vector<double> sorted = sizes;
-        std::sort(sorted.begin(), sorted.end());
-        sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-        for (double x : sorted)
+        std::sort(sizes.begin(), sizes.end(), std::greater<>());
+        for (std::size_t k = 0; k < nl; ++k)
         {
-            if (!(x > 0))
+            const double x = sizes[k];
+            if ((k + 1 < nl && sizes[k + 1] == x) || !(x > 0))
             {
-                continue;
+                continue; // the last of equal sizes counts them all
             }
-            const auto need = static_cast<double>(
-                std::count_if(sizes.begin(), sizes.end(), [x](double v) { return v >= x; }));
+            if (deadline && k % 64 == 0 && deadline->Expired())
+            {
+                return "";
+            }
+            const double need = static_cast<double>(k + 1); // layers of at least x bytes
             double slots = 0;
             for (std::size_t i = 0; i < ns && slots < need; ++i)
             {
-                const double k = maxLayers ? static_cast<double>(*maxLayers) : INFINITY;
-                const double fit = std::floor(model.StorageCapacity(i) * (1 + 1e-12) / x);
-                slots += std::min(k, fit);
+                const double most = maxLayers ? static_cast<double>(*maxLayers) : INFINITY;
+                slots += std::min(most, std::floor(model.StorageCapacity(i) * (1 + 1e-12) / x));
             }
             if (slots < need)
             {

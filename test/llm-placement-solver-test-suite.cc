@@ -484,8 +484,8 @@ class LlmInfeasibleTestCase : public TestCase
             llama.SetModel(LlmProfile::BuiltIn("llama-2-7b"), "llama-2-7b");
             llama.SetMaxLayersPerServer(2);
             Expect(llama,
-                   "constraints 2d and 2e together: 34 layers need at least 131.1 MB each at "
-                   "their smallest allowed bits, but the servers hold at most 21 of them",
+                   "constraints 2d and 2e together: 32 layers need at least 202.4 MB each at "
+                   "their smallest allowed bits, but the servers hold at most 11 of them",
                    "2d and 2e together");
         }
 
