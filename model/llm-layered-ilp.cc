@@ -43,18 +43,9 @@ LlmLayeredIlp::Solve(Pruning pruning,
         out.phase = phase;
         return out;
     };
-    const double limit = pruning.ub + 1e-9 * std::fabs(pruning.ub) + 1e-12;
-    auto nodeKept = [&](std::size_t l, std::size_t i) {
-        return !pruning.use
-               || pruning.forward[l * ns + i] + pruning.backward[l * ns + i] - pruning.constant
-                      <= limit;
-    };
+    auto nodeKept = [&](std::size_t l, std::size_t i) { return pruning.NodeKept(m_g, l, i); };
     auto edgeKept = [&](std::size_t l, std::size_t i, std::size_t j) {
-        return !pruning.use
-               || pruning.forward[l * ns + i] + m_g.Edge(l, i, j)
-                          + m_g.PricedNode(l + 1, j, pruning.penalty, pruning.storagePrice)
-                          + pruning.backward[(l + 1) * ns + j] - pruning.constant
-                      <= limit;
+        return pruning.EdgeKept(m_g, l, i, j);
     };
 
     // Columns: x for (l, i, b), z for (l, i, b) -> j. The x of pair p = l·N + i are

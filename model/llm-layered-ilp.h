@@ -45,6 +45,40 @@ class LlmLayeredIlp
         std::vector<double> storagePrice; //!< ν_i/κ_i of the bound (may be empty)
         double constant{0};               //!< Σ π_i K + Σ ν_i of the bound
         double ub{INFINITY};              //!< Cost of the incumbent, s
+
+        /**
+         * @brief Whether node (l, i) may lie on a placement no worse than the incumbent.
+         * @param g the layered graph
+         * @param l layer
+         * @param i server
+         * @return true if kept (always without pruning)
+         */
+        bool NodeKept(const LlmLayeredGraph& g, std::size_t l, std::size_t i) const
+        {
+            const std::size_t ns = g.GetNServers();
+            return !use || forward[l * ns + i] + backward[l * ns + i] - constant <= Limit();
+        }
+
+        /**
+         * @brief Whether edge (l, i) -> (l+1, j) may lie on such a placement.
+         * @param g the layered graph
+         * @param l layer
+         * @param i server of l
+         * @param j server of l+1
+         * @return true if kept (always without pruning)
+         */
+        bool EdgeKept(const LlmLayeredGraph& g, std::size_t l, std::size_t i, std::size_t j) const
+        {
+            const std::size_t ns = g.GetNServers();
+            return !use
+                   || forward[l * ns + i] + g.Edge(l, i, j)
+                              + g.PricedNode(l + 1, j, penalty, storagePrice)
+                              + backward[(l + 1) * ns + j] - constant
+                          <= Limit();
+        }
+
+        /// @return the incumbent's cost with a rounding allowance: a bound above it prunes
+        double Limit() const { return ub + 1e-9 * std::fabs(ub) + 1e-12; }
     };
 
     /**

@@ -42,23 +42,23 @@ using FlowGraph = boost::adjacency_list<
     boost::vecS,
     boost::directedS,
     boost::no_property,
-    boost::property<boost::edge_capacity_t,
-                    long,
-                    boost::property<boost::edge_residual_capacity_t,
-                                    long,
-                                    boost::property<boost::edge_reverse_t,
-                                                    FlowTraits::edge_descriptor>>>>;
+    boost::property<
+        boost::edge_capacity_t,
+        long,
+        boost::property<boost::edge_residual_capacity_t,
+                        long,
+                        boost::property<boost::edge_reverse_t, FlowTraits::edge_descriptor>>>>;
 
 /// Columns of the formulation and the connectivity separation on them.
 struct Columns
 {
-    std::size_t ns{0};                    //!< N
+    std::size_t ns{0};                       //!< N
     std::vector<LlmServerPathIlp::Run> runs; //!< Runs
-    std::vector<int> y;                   //!< y_{r,i}: column or 0, R × N
-    std::vector<std::vector<Arc>> u;      //!< u arcs per run
-    std::vector<std::vector<Arc>> v;      //!< v arcs per boundary r (run r to r+1)
-    std::vector<int> s;                   //!< s_j per server (0: none)
-    std::vector<int> t;                   //!< t_i per server (0: none)
+    std::vector<int> y;                      //!< y_{r,i}: column or 0, R × N
+    std::vector<std::vector<Arc>> u;         //!< u arcs per run
+    std::vector<std::vector<Arc>> v;         //!< v arcs per boundary r (run r to r+1)
+    std::vector<int> s;                      //!< s_j per server (0: none)
+    std::vector<int> t;                      //!< t_i per server (0: none)
 
     int Y(std::size_t r, std::size_t i) const { return y[r * ns + i]; }
 
@@ -253,8 +253,8 @@ LlmServerPathIlp::FindRuns(const LlmLayeredGraph& g)
 }
 
 LlmServerPathIlp::LlmServerPathIlp(const LlmLayeredGraph& g)
-    : m_g(g),
-      m_runs(FindRuns(g))
+    : m_g(g)
+    , m_runs(FindRuns(g))
 {
     NS_ASSERT_MSG(!g.SameServerAllowed(), "the server-path ILP needs one layer per server");
 }
@@ -278,18 +278,9 @@ LlmServerPathIlp::Solve(const LlmLayeredIlp::Pruning& pruning,
     };
     const std::string building = "building the server-path ILP";
     // Bound-based pruning, per layer position (the layered ILP's test).
-    const double limit = pruning.ub + 1e-9 * std::fabs(pruning.ub) + 1e-12;
-    auto nodeKept = [&](std::size_t l, std::size_t i) {
-        return !pruning.use
-               || pruning.forward[l * ns + i] + pruning.backward[l * ns + i] - pruning.constant
-                      <= limit;
-    };
+    auto nodeKept = [&](std::size_t l, std::size_t i) { return pruning.NodeKept(m_g, l, i); };
     auto edgeKept = [&](std::size_t l, std::size_t i, std::size_t j) {
-        return !pruning.use
-               || pruning.forward[l * ns + i] + m_g.Edge(l, i, j)
-                          + m_g.PricedNode(l + 1, j, pruning.penalty, pruning.storagePrice)
-                          + pruning.backward[(l + 1) * ns + j] - pruning.constant
-                      <= limit;
+        return pruning.EdgeKept(m_g, l, i, j);
     };
     uint64_t before = 0;
 
@@ -531,8 +522,8 @@ LlmServerPathIlp::Solve(const LlmLayeredIlp::Pruning& pruning,
         glp_delete_prob(lp);
         return stopped(building);
     }
-    NS_LOG_INFO("server-path ILP: " << nr << " runs, " << glp_get_num_rows(lp) << " rows, "
-                                    << cols << " columns, " << ia.size() - 1 << " nonzeros");
+    NS_LOG_INFO("server-path ILP: " << nr << " runs, " << glp_get_num_rows(lp) << " rows, " << cols
+                                    << " columns, " << ia.size() - 1 << " nonzeros");
 
     // The incumbent as column values.
     std::vector<double> start;
@@ -597,8 +588,8 @@ LlmServerPathIlp::Solve(const LlmLayeredIlp::Pruning& pruning,
         options,
         out);
 
-    if (out.status == LlmIlpOutcome::Status::OPTIMAL ||
-        out.status == LlmIlpOutcome::Status::FEASIBLE)
+    if (out.status == LlmIlpOutcome::Status::OPTIMAL
+        || out.status == LlmIlpOutcome::Status::FEASIBLE)
     {
         // Walk the path: s, then u arcs inside each run, v arcs between runs.
         const std::size_t none = ns;
@@ -642,9 +633,7 @@ LlmServerPathIlp::Solve(const LlmLayeredIlp::Pruning& pruning,
                 }
                 used[at] = true;
                 path.push_back(at);
-                at = l < m_runs[r].last ? nextU[r * ns + at]
-                     : r < last         ? nextV[r * ns + at]
-                                        : at;
+                at = l < m_runs[r].last ? nextU[r * ns + at] : r < last ? nextV[r * ns + at] : at;
             }
         }
         if (path.size() == m_g.GetNLayers())
