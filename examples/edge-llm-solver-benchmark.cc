@@ -41,8 +41,8 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <map>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 using namespace ns3;
@@ -296,13 +296,13 @@ RunGrowth(const std::vector<Size>& sizes,
         return 0;
     }
     // The house style (LlmFigure): decade ticks, units, legend inside, PNG and PDF.
-    const std::string base =
-        plotPath.size() > 4 && plotPath.substr(plotPath.size() - 4) == ".png"
-            ? plotPath.substr(0, plotPath.size() - 4)
-            : plotPath;
+    const std::string base = plotPath.size() > 4 && plotPath.substr(plotPath.size() - 4) == ".png"
+                                 ? plotPath.substr(0, plotPath.size() - 4)
+                                 : plotPath;
     Gnuplot plot(base + ".png",
                  "Exact placement (ilp): solve time vs servers\\nLLM-shaped random instances "
-                 "(seed " + std::to_string(seed) + "), one solve per point, proven optimal only");
+                 "(seed "
+                     + std::to_string(seed) + "), one solve per point, proven optimal only");
     double nLo = INFINITY;
     double nHi = 0;
     double tLo = INFINITY;
@@ -317,10 +317,10 @@ RunGrowth(const std::vector<Size>& sizes,
             tHi = std::max(tHi, std::max(t, 1e-3));
         }
     }
-    plot.SetExtra(LlmFigure::Axis("x", "edge servers N", LlmFigure::Unit::COUNT, true, nLo, nHi) +
-                  LlmFigure::Axis("y", "solve time", LlmFigure::Unit::SECONDS, true, tLo, tHi) +
-                  LlmFigure::Key(byLayers.size(), true) +
-                  "set grid xtics ytics mxtics mytics lc rgb \"#dddddd\"");
+    plot.SetExtra(LlmFigure::Axis("x", "edge servers N", LlmFigure::Unit::COUNT, true, nLo, nHi)
+                  + LlmFigure::Axis("y", "solve time", LlmFigure::Unit::SECONDS, true, tLo, tHi)
+                  + LlmFigure::Key(byLayers.size(), true)
+                  + "set grid xtics ytics mxtics mytics lc rgb \"#dddddd\"");
     std::size_t k = 0;
     for (const auto& [layers, points] : byLayers)
     {
@@ -341,7 +341,8 @@ RunGrowth(const std::vector<Size>& sizes,
     }
     if (byLayers.empty())
     {
-        std::cerr << "edge-llm-solver-benchmark: no instance proven optimal: no figure" << std::endl;
+        std::cerr << "edge-llm-solver-benchmark: no instance proven optimal: no figure"
+                  << std::endl;
         return 1;
     }
     const std::string note = LlmFigure::Draw(plot, base);
@@ -427,23 +428,25 @@ main(int argc, char* argv[])
         {
             sizesText = "opt-350m,8x10,16x20,26x30";
         }
-        for (const std::string& item : sizesText.empty() ? std::vector<std::string>()
-                                                          : Split(sizesText))
+        for (const std::string& item :
+             sizesText.empty() ? std::vector<std::string>() : Split(sizesText))
         {
             sizes.push_back(ParseSize(item));
         }
-        for (const std::string& item : growthText.empty() ? std::vector<std::string>()
-                                                           : Split(growthText))
+        for (const std::string& item :
+             growthText.empty() ? std::vector<std::string>() : Split(growthText))
         {
             const Size size = ParseSize(item);
             if (size.builtIn)
             {
-                throw LlmInputError(kSource, "--growth", "expected LxN sizes, got \"" + item + "\"");
+                throw LlmInputError(kSource,
+                                    "--growth",
+                                    "expected LxN sizes, got \"" + item + "\"");
             }
             growth.push_back(size);
         }
-        for (const std::string& item : drawnText.empty() ? std::vector<std::string>()
-                                                          : Split(drawnText))
+        for (const std::string& item :
+             drawnText.empty() ? std::vector<std::string>() : Split(drawnText))
         {
             try
             {
@@ -456,8 +459,7 @@ main(int argc, char* argv[])
                                     "expected omega or ccs, got \"" + item + "\"");
             }
         }
-        runs = static_cast<uint32_t>(
-            LlmTextParse::Integer(kSource, "--runs", runsText, 1, 100000));
+        runs = static_cast<uint32_t>(LlmTextParse::Integer(kSource, "--runs", runsText, 1, 100000));
         if (!plotPath.empty() && growth.empty())
         {
             throw LlmInputError(kSource, "--plot", "draws the --growth table: give --growth too");
@@ -465,8 +467,7 @@ main(int argc, char* argv[])
         for (const std::string& v : Split(variantsText))
         {
             if (v != "full" && v != "gap-1%" && v != "layered" && v != "no-prune"
-                && v != "no-incumb"
-                && v != "bits-only" && v != "none" && v != "dp")
+                && v != "no-incumb" && v != "bits-only" && v != "none" && v != "dp")
             {
                 throw LlmInputError(kSource,
                                     "--variants",

@@ -24,7 +24,12 @@ WithPrefix(double v, const std::string& unit)
     int e = v > 0 ? static_cast<int>(std::floor(std::log10(v) / 3.0 + 1e-9)) : 0;
     e = std::max(-4, std::min(5, e));
     char buf[64];
-    std::snprintf(buf, sizeof(buf), "%g %s%s", v / std::pow(10.0, 3 * e), prefixes[e + 4], unit.c_str());
+    std::snprintf(buf,
+                  sizeof(buf),
+                  "%g %s%s",
+                  v / std::pow(10.0, 3 * e),
+                  prefixes[e + 4],
+                  unit.c_str());
     return buf;
 }
 
@@ -34,14 +39,14 @@ UnitText(LlmFigure::Unit unit)
 {
     switch (unit)
     {
-    case LlmFigure::Unit::SECONDS:
-        return "s";
-    case LlmFigure::Unit::BIT_PER_S:
-        return "bit/s";
-    case LlmFigure::Unit::HERTZ:
-        return "Hz";
-    default:
-        return "";
+        case LlmFigure::Unit::SECONDS:
+            return "s";
+        case LlmFigure::Unit::BIT_PER_S:
+            return "bit/s";
+        case LlmFigure::Unit::HERTZ:
+            return "Hz";
+        default:
+            return "";
     }
 }
 
@@ -52,12 +57,12 @@ LlmFigure::SolverColour(const std::string& solver)
 {
     // Okabe-Ito, without its yellow (hard to see on white).
     static const std::map<std::string, std::string> fixed{{"ilp", "#0072B2"},
-                                                           {"greedy", "#D55E00"},
-                                                           {"cloud-only", "#009E73"},
-                                                           {"edgeshard", "#CC79A7"},
-                                                           {"uniform-bits", "#56B4E9"},
-                                                           {"dp", "#E69F00"},
-                                                           {"exhaustive", "#000000"}};
+                                                          {"greedy", "#D55E00"},
+                                                          {"cloud-only", "#009E73"},
+                                                          {"edgeshard", "#CC79A7"},
+                                                          {"uniform-bits", "#56B4E9"},
+                                                          {"dp", "#E69F00"},
+                                                          {"exhaustive", "#000000"}};
     const auto it = fixed.find(solver);
     if (it != fixed.end())
     {
@@ -76,8 +81,8 @@ std::string
 LlmFigure::SettingColour(std::size_t k)
 {
     // The palette less ilp's blue, which the analytic curves of a one-solver figure keep.
-    static const char* const colours[] = {"#D55E00", "#009E73", "#CC79A7", "#E69F00",
-                                          "#56B4E9", "#882255", "#44AA99", "#999933"};
+    static const char* const colours[] =
+        {"#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255", "#44AA99", "#999933"};
     return colours[k % 8];
 }
 
@@ -91,9 +96,8 @@ LlmFigure::SettingMarker(std::size_t k)
 std::string
 LlmFigure::Caption(uint32_t minRuns, uint32_t maxRuns, bool errorBars)
 {
-    std::string runs = minRuns == maxRuns
-                           ? std::to_string(minRuns)
-                           : std::to_string(minRuns) + "-" + std::to_string(maxRuns);
+    std::string runs = minRuns == maxRuns ? std::to_string(minRuns)
+                                          : std::to_string(minRuns) + "-" + std::to_string(maxRuns);
     std::string text = runs + (maxRuns == 1 ? " run per point" : " runs per point");
     if (errorBars)
     {
@@ -111,12 +115,13 @@ LlmFigure::Axis(const std::string& axis,
                 double hi)
 {
     const std::string u = UnitText(unit);
-    std::string cmd = "set " + axis + "label \"" + label + (u.empty() ? "" : " (" + u + ")") + "\"\n";
+    std::string cmd =
+        "set " + axis + "label \"" + label + (u.empty() ? "" : " (" + u + ")") + "\"\n";
     if (!logScale || !(lo > 0) || !(hi >= lo))
     {
-        return cmd + "set " + axis + "tics auto\nset format " + axis + " \"%g\"\nset offsets " +
-               (axis == "y" ? "0, 0, graph 0.05, graph 0.05" : "graph 0.02, graph 0.02, 0, 0") +
-               "\n";
+        return cmd + "set " + axis + "tics auto\nset format " + axis + " \"%g\"\nset offsets "
+               + (axis == "y" ? "0, 0, graph 0.05, graph 0.05" : "graph 0.02, graph 0.02, 0, 0")
+               + "\n";
     }
     cmd += "set logscale " + axis + " 10\n";
     // Labelled ticks at every decade; with less than two decades of data also at 2x and 5x, so
@@ -168,8 +173,8 @@ LlmFigure::Key(std::size_t entries, bool left)
 {
     if (entries <= MAX_INSIDE_KEYS)
     {
-        return std::string("set key inside top ") + (left ? "left" : "right") +
-               " opaque box samplen 3 spacing 1.1\n";
+        return std::string("set key inside top ") + (left ? "left" : "right")
+               + " opaque box samplen 3 spacing 1.1\n";
     }
     return "set key below horizontal samplen 3 height 1.5\n";
 }

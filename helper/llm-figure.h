@@ -35,11 +35,11 @@ class LlmFigure
     /// The unit of a numeric axis.
     enum class Unit
     {
-        NONE,       //!< A plain number (ratios)
-        SECONDS,    //!< s, with SI prefixes below 1 (ms, µs)
-        BIT_PER_S,  //!< bit/s with SI prefixes (kbit/s, Mbit/s, Gbit/s)
-        HERTZ,      //!< Hz with SI prefixes (MHz, GHz)
-        COUNT       //!< A count (servers, runs)
+        NONE,      //!< A plain number (ratios)
+        SECONDS,   //!< s, with SI prefixes below 1 (ms, µs)
+        BIT_PER_S, //!< bit/s with SI prefixes (kbit/s, Mbit/s, Gbit/s)
+        HERTZ,     //!< Hz with SI prefixes (MHz, GHz)
+        COUNT      //!< A count (servers, runs)
     };
 
     /**

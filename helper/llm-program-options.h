@@ -105,12 +105,12 @@ class LlmProgramOptions
     const LlmSimulationOutputs& GetOutputs() const;
 
   private:
-    CommandLine* m_cmd;                           //!< The command line
-    unsigned m_groups;                            //!< Groups registered
-    LlmScenarioOptions m_scenario;                //!< Scenario options
-    std::string m_solver{"ilp"};                  //!< --solver
+    CommandLine* m_cmd;            //!< The command line
+    unsigned m_groups;             //!< Groups registered
+    LlmScenarioOptions m_scenario; //!< Scenario options
+    std::string m_solver{"ilp"};   //!< --solver
     std::string m_solversText{"ilp,greedy,cloud-only,edgeshard,uniform-bits"}; //!< --solvers
-    std::vector<std::string> m_solvers;           //!< --solvers
+    std::vector<std::string> m_solvers;                                        //!< --solvers
     std::string m_timeLimit;                      //!< --time-limit, as given
     std::string m_gap;                            //!< --gap, as given
     std::string m_formulation;                    //!< --ilp-formulation, as given

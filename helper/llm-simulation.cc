@@ -30,9 +30,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <map>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -705,8 +705,8 @@ LlmSimulation::Run()
             }
             r.requestLatencyMean = sum / latency.size();
             auto rank = [&latency](double q) {
-                const std::size_t k = static_cast<std::size_t>(
-                    std::ceil(q * static_cast<double>(latency.size())));
+                const std::size_t k =
+                    static_cast<std::size_t>(std::ceil(q * static_cast<double>(latency.size())));
                 return latency[std::min(latency.size(), std::max<std::size_t>(k, 1)) - 1];
             };
             r.requestLatencyP50 = rank(0.50);
@@ -732,9 +732,9 @@ LlmSimulation::Run()
                       * t.requests
                 : 0.0;
         layer.transferSimSeconds = layers[l].transferSeconds;
-        if (layer.transferModelSeconds > 0 &&
-            layer.transferSimSeconds >
-                LlmSimulationResult::SLOW_TRANSFER_RATIO * layer.transferModelSeconds)
+        if (layer.transferModelSeconds > 0
+            && layer.transferSimSeconds
+                   > LlmSimulationResult::SLOW_TRANSFER_RATIO * layer.transferModelSeconds)
         {
             layer.slowTransferCause = SlowTransferCause(a.server, m_plan.placement[l + 1].server);
         }

@@ -68,17 +68,17 @@ struct LlmSimulationResult
     /// Latency of the completed requests (first token sent to last token back), s: mean, p50,
     /// p95, p99 (nearest rank); 0 without a completed request
     double requestLatencyMean{0};
-    double requestLatencyP50{0};  //!< Median request latency, s
-    double requestLatencyP95{0};  //!< 95th percentile, s
-    double requestLatencyP99{0};  //!< 99th percentile, s
+    double requestLatencyP50{0};         //!< Median request latency, s
+    double requestLatencyP95{0};         //!< 95th percentile, s
+    double requestLatencyP99{0};         //!< 99th percentile, s
     double throughputTokensPerSecond{0}; //!< Completed tokens per simulated second (each token
                                          //!< is β sequences' next token)
-    uint64_t tokensRequested{0};        //!< requests × n
-    uint64_t tokensStarted{0};          //!< Tokens whose input was sent
-    uint64_t tokensCompleted{0};        //!< Tokens whose result arrived
-    uint64_t tokensFailed{0};           //!< Tokens failed, cut off ones included
-    uint64_t tokensUnfinished{0};       //!< Of those, tokens still running when the run was cut
-                                        //!< off (reason "cut-off")
+    uint64_t tokensRequested{0};         //!< requests × n
+    uint64_t tokensStarted{0};           //!< Tokens whose input was sent
+    uint64_t tokensCompleted{0};         //!< Tokens whose result arrived
+    uint64_t tokensFailed{0};            //!< Tokens failed, cut off ones included
+    uint64_t tokensUnfinished{0};        //!< Of those, tokens still running when the run was cut
+                                         //!< off (reason "cut-off")
     std::map<std::string, uint64_t> failures; //!< Failed tokens by reason: timeout, lost,
                                               //!< unreachable, cut-off
     uint64_t bytesSent{0};                    //!< IP bytes sent (FlowMonitor)

@@ -717,13 +717,13 @@ LlmSweepReport::Warnings(const std::vector<LlmSweepRow>& rows, std::size_t maxRe
                 all.insert({r.gridValue, r.run});
             }
         }
-        text += "warning: " + solver + " stopped at its time limit in " +
-                std::to_string(runs.size()) + " of " + std::to_string(all.size()) + " runs" +
-                (worstGap.count(solver)
-                     ? " (largest proven gap " + LlmTextParse::Format(100 * worstGap[solver]) +
-                           " %)"
-                     : std::string()) +
-                "; summary.csv: runs_at_time_limit, gap_max (raise --time-limit or allow --gap)\n";
+        text +=
+            "warning: " + solver + " stopped at its time limit in " + std::to_string(runs.size())
+            + " of " + std::to_string(all.size()) + " runs"
+            + (worstGap.count(solver)
+                   ? " (largest proven gap " + LlmTextParse::Format(100 * worstGap[solver]) + " %)"
+                   : std::string())
+            + "; summary.csv: runs_at_time_limit, gap_max (raise --time-limit or allow --gap)\n";
     }
     // No plan: one line per distinct reason, counting runs (not settings).
     std::map<std::string, std::set<std::tuple<double, uint32_t, std::string>>> reasons;
@@ -883,26 +883,27 @@ LlmSweepReport::WriteSummary(const std::string& dir,
     for (const LlmSweepSummary& s : summary)
     {
         char buf[1024];
-        std::snprintf(buf,
-                      sizeof(buf),
-                      "%.17g,%s,%s,%u,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%u,%u,%llu,%u,%u,%s\n",
-                      s.gridValue,
-                      s.solver.c_str(),
-                      s.setting.c_str(),
-                      s.runs,
-                      s.objectiveMean,
-                      s.objectiveCi95,
-                      s.simulatedMean,
-                      s.simulatedCi95,
-                      s.computeBoundMean,
-                      s.ratioMean,
-                      s.ratioCi95,
-                      s.simulatedRuns,
-                      s.runsWithFailedTokens,
-                      static_cast<unsigned long long>(s.tokensFailed),
-                      s.runsWithoutPlan,
-                      s.runsAtTimeLimit,
-                      std::isnan(s.gapMax) ? "" : LlmTextParse::Format(s.gapMax).c_str());
+        std::snprintf(
+            buf,
+            sizeof(buf),
+            "%.17g,%s,%s,%u,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%u,%u,%llu,%u,%u,%s\n",
+            s.gridValue,
+            s.solver.c_str(),
+            s.setting.c_str(),
+            s.runs,
+            s.objectiveMean,
+            s.objectiveCi95,
+            s.simulatedMean,
+            s.simulatedCi95,
+            s.computeBoundMean,
+            s.ratioMean,
+            s.ratioCi95,
+            s.simulatedRuns,
+            s.runsWithFailedTokens,
+            static_cast<unsigned long long>(s.tokensFailed),
+            s.runsWithoutPlan,
+            s.runsAtTimeLimit,
+            std::isnan(s.gapMax) ? "" : LlmTextParse::Format(s.gapMax).c_str());
         csv << buf;
         json.push_back({{"grid_value", s.gridValue},
                         {"solver", s.solver},
@@ -1047,8 +1048,8 @@ LlmSweepReport::WriteSummary(const std::string& dir,
             {
                 if (s.ratioMean > 0)
                 {
-                    add(s.solver + " simulated / analytic" +
-                            (settings.size() > 1 ? " (" + s.setting + ")" : ""),
+                    add(s.solver + " simulated / analytic"
+                            + (settings.size() > 1 ? " (" + s.setting + ")" : ""),
                         LlmFigure::Style(colourOf(s.solver, s.setting), marker(s.setting), 1),
                         true,
                         s.gridValue,
@@ -1070,8 +1071,12 @@ LlmSweepReport::WriteSummary(const std::string& dir,
                 track(s.objectiveMean, s.objectiveCi95, s.runs);
                 if (sim && s.computeBoundMean > 0)
                 {
-                    add(s.solver + " compute floor", LlmFigure::Style(colour, 0, 3), false,
-                        s.gridValue, s.computeBoundMean, 0.0);
+                    add(s.solver + " compute floor",
+                        LlmFigure::Style(colour, 0, 3),
+                        false,
+                        s.gridValue,
+                        s.computeBoundMean,
+                        0.0);
                     track(s.computeBoundMean, 0.0, s.runs);
                 }
             }
@@ -1097,15 +1102,20 @@ LlmSweepReport::WriteSummary(const std::string& dir,
         Gnuplot plot(base + ".png", title + "\\n" + LlmFigure::Caption(minRuns, maxRuns, true));
         // Log y only when the values span more than a decade.
         const bool logY = !ratio && yLo > 0 && yHi > 10 * yLo;
-        plot.SetExtra(LlmFigure::Axis("x", x, omega ? LlmFigure::Unit::BIT_PER_S
-                                                    : LlmFigure::Unit::HERTZ,
-                                      true, xLo, xHi) +
-                      LlmFigure::Axis("y",
-                                      ratio ? "simulated / analytic T" : "completion time",
-                                      ratio ? LlmFigure::Unit::NONE : LlmFigure::Unit::SECONDS,
-                                      logY, yLo, yHi) +
-                      LlmFigure::Key(sets.size(), false) +
-                      "set grid xtics ytics mxtics mytics lc rgb \"#dddddd\"");
+        plot.SetExtra(LlmFigure::Axis("x",
+                                      x,
+                                      omega ? LlmFigure::Unit::BIT_PER_S : LlmFigure::Unit::HERTZ,
+                                      true,
+                                      xLo,
+                                      xHi)
+                      + LlmFigure::Axis("y",
+                                        ratio ? "simulated / analytic T" : "completion time",
+                                        ratio ? LlmFigure::Unit::NONE : LlmFigure::Unit::SECONDS,
+                                        logY,
+                                        yLo,
+                                        yHi)
+                      + LlmFigure::Key(sets.size(), false)
+                      + "set grid xtics ytics mxtics mytics lc rgb \"#dddddd\"");
         for (const std::string& key : order)
         {
             plot.AddDataset(sets.at(key));

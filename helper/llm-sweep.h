@@ -30,13 +30,13 @@ struct LlmSweepConfig
         CCS    //!< min CCS: every edge CCS_i ~ U[g, 2 g], Hz (cloud unchanged)
     };
 
-    Kind kind{OMEGA};                        //!< Swept quantity
-    std::vector<double> grid;                //!< Grid values g
-    uint32_t runs{10};                       //!< Monte Carlo runs per grid value
+    Kind kind{OMEGA};         //!< Swept quantity
+    std::vector<double> grid; //!< Grid values g
+    uint32_t runs{10};        //!< Monte Carlo runs per grid value
     /// Solvers compared in every run: the ILP and the baselines by default
     std::vector<std::string> solvers = LlmBaselineComparison::DefaultSolvers();
-    LlmSolverOptions solverOptions;          //!< Solver options
-    bool simulate{true};                     //!< Also run each plan in ns-3
+    LlmSolverOptions solverOptions; //!< Solver options
+    bool simulate{true};            //!< Also run each plan in ns-3
     /// Simulate every solver's plan (false: only the first solver's; the others are solved,
     /// their analytic T drawn beside it, at a fraction of the time)
     bool simulateBaselines{false};

@@ -14,8 +14,8 @@ namespace
 /// GLPK callback data.
 struct CallbackData
 {
-    const std::vector<double>* incumbent{nullptr}; //!< 1-based column values, or null
-    bool given{false};                             //!< Incumbent handed over
+    const std::vector<double>* incumbent{nullptr};    //!< 1-based column values, or null
+    bool given{false};                                //!< Incumbent handed over
     const LlmGlpkSearch::RowGenerator* rows{nullptr}; //!< Lazy rows, or null
     uint64_t lazyRows{0};                             //!< Rows the generator added
     uint64_t nodes{0};                                //!< B&B nodes so far

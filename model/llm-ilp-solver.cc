@@ -228,19 +228,18 @@ LlmIlpSolver::Solve(const LlmCostModel& model) const
             plan.stats.gap = plan.objective > 0
                                  ? (plan.objective - plan.stats.lowerBound) / plan.objective
                                  : 0.0;
-            plan.message =
-                "GLPK stopped before improving the heuristic incumbent ("
-                + (out.outOfTime
-                       ? timeLimit(out.rootLpOnly ? "GLPK's root LP" : "GLPK's branch and cut")
-                       : "code " + std::to_string(out.glpkCode))
-                + "); gap " + std::to_string(100 * plan.stats.gap) + " %";
+            plan.message = "GLPK stopped before improving the heuristic incumbent ("
+                           + (out.outOfTime ? timeLimit(out.rootLpOnly ? "GLPK's root LP"
+                                                                       : "GLPK's branch and cut")
+                                            : "code " + std::to_string(out.glpkCode))
+                           + "); gap " + std::to_string(100 * plan.stats.gap) + " %";
         }
         else
         {
             plan.status = LlmSolverStatus::NO_SOLUTION;
-            plan.message = out.outOfTime ? timeLimit("GLPK") + " without a feasible placement"
-                                         : "GLPK stopped (code " + std::to_string(out.glpkCode)
-                                               + ")";
+            plan.message = out.outOfTime
+                               ? timeLimit("GLPK") + " without a feasible placement"
+                               : "GLPK stopped (code " + std::to_string(out.glpkCode) + ")";
             plan.stats.lowerBound = bestBound(out.bound);
         }
         NS_LOG_INFO(GetName() << ": " << ToString(plan.status) << " T=" << plan.objective

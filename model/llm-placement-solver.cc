@@ -15,12 +15,12 @@ ToString(LlmSolverOptions::Formulation f)
 {
     switch (f)
     {
-    case LlmSolverOptions::Formulation::LAYERED:
-        return "layered";
-    case LlmSolverOptions::Formulation::SERVER_PATH:
-        return "server-path";
-    default:
-        return "auto";
+        case LlmSolverOptions::Formulation::LAYERED:
+            return "layered";
+        case LlmSolverOptions::Formulation::SERVER_PATH:
+            return "server-path";
+        default:
+            return "auto";
     }
 }
 

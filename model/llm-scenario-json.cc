@@ -269,8 +269,8 @@ ReadModel(const JsonReader& r, const Json& j, std::string& reference)
     if (layers.size() > LlmScenario::MAX_LAYERS)
     {
         r.Fail("model.layers",
-               "expected at most " + std::to_string(LlmScenario::MAX_LAYERS) + " layers, got " +
-                   std::to_string(layers.size()));
+               "expected at most " + std::to_string(LlmScenario::MAX_LAYERS) + " layers, got "
+                   + std::to_string(layers.size()));
     }
     std::vector<LlmLayer> out;
     for (std::size_t i = 0; i < layers.size(); ++i)
@@ -342,9 +342,9 @@ LlmScenarioJson::Parse(const std::string& text,
     if (servers.size() > LlmScenario::MAX_SERVERS)
     {
         r.Fail("servers",
-               "expected at most " + std::to_string(LlmScenario::MAX_SERVERS) +
-                   " servers (the cost model keeps an N x N link matrix), got " +
-                   std::to_string(servers.size()));
+               "expected at most " + std::to_string(LlmScenario::MAX_SERVERS)
+                   + " servers (the cost model keeps an N x N link matrix), got "
+                   + std::to_string(servers.size()));
     }
     for (std::size_t i = 0; i < servers.size(); ++i)
     {
@@ -414,8 +414,8 @@ LlmScenarioJson::Parse(const std::string& text,
             r.Fail("accept_implausible_units",
                    "expected true or false, got " + Got(j["accept_implausible_units"]));
         }
-        s.SetAcceptImplausibleUnits(j["accept_implausible_units"].get<bool>() ||
-                                    acceptImplausibleUnits);
+        s.SetAcceptImplausibleUnits(j["accept_implausible_units"].get<bool>()
+                                    || acceptImplausibleUnits);
     }
     else
     {

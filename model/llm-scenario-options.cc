@@ -52,22 +52,28 @@ PositiveInteger(const std::string& option, const std::string& text)
 void
 LlmScenarioOptions::AddToCommandLine(CommandLine& cmd)
 {
-    EdgeLlmAddTextValue(cmd, "scenario",
-                 "Scenario JSON file (default: the built-in OPT-350m scenario)",
-                 m_scenario);
-    EdgeLlmAddTextValue(cmd, "model",
-                 "Replace the model by a built-in profile (opt-125m, opt-350m, opt-1.3b, "
-                 "opt-6.7b, llama-2-7b)",
-                 m_model);
-    EdgeLlmAddTextValue(cmd, "delta", "Override the weight-error budget delta (positive number)", m_delta);
+    EdgeLlmAddTextValue(cmd,
+                        "scenario",
+                        "Scenario JSON file (default: the built-in OPT-350m scenario)",
+                        m_scenario);
+    EdgeLlmAddTextValue(cmd,
+                        "model",
+                        "Replace the model by a built-in profile (opt-125m, opt-350m, opt-1.3b, "
+                        "opt-6.7b, llama-2-7b)",
+                        m_model);
+    EdgeLlmAddTextValue(cmd,
+                        "delta",
+                        "Override the weight-error budget delta (positive number)",
+                        m_delta);
     EdgeLlmAddTextValue(cmd, "tokens", "Override n, the number of generated tokens", m_tokens);
     EdgeLlmAddTextValue(cmd, "batch", "Override beta, the batch size (sequences)", m_batch);
     EdgeLlmAddTextValue(cmd, "b-min", "Override b_min, the smallest bit width (bits)", m_bMin);
     EdgeLlmAddTextValue(cmd, "b-max", "Override b_max, the largest bit width (bits)", m_bMax);
     EdgeLlmAddTextValue(cmd, "b-step", "Override the step between bit widths (bits)", m_bStep);
-    EdgeLlmAddTextValue(cmd, "max-layers-per-server",
-                 "Override constraint (2d): a positive integer or \"unlimited\"",
-                 m_maxLayers);
+    EdgeLlmAddTextValue(cmd,
+                        "max-layers-per-server",
+                        "Override constraint (2d): a positive integer or \"unlimited\"",
+                        m_maxLayers);
     cmd.AddValue("accept-implausible-units",
                  "Accept ccs_hz < 1e6 Hz, bps < 1e3 bit/s and storage_bytes < 1e3 B (refused by "
                  "default as a unit typed wrong)",

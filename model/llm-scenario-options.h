@@ -41,15 +41,15 @@ class LlmScenarioOptions
     std::string GetSource() const;
 
   private:
-    std::string m_scenario;  //!< --scenario: file name, empty for the built-in one
-    std::string m_model;     //!< --model: built-in profile replacing the model
-    std::string m_delta;     //!< --delta: δ
-    std::string m_tokens;    //!< --tokens: n
-    std::string m_batch;     //!< --batch: β
-    std::string m_bMin;      //!< --b-min
-    std::string m_bMax;      //!< --b-max
-    std::string m_bStep;     //!< --b-step
-    std::string m_maxLayers; //!< --max-layers-per-server ("unlimited" allowed)
+    std::string m_scenario;               //!< --scenario: file name, empty for the built-in one
+    std::string m_model;                  //!< --model: built-in profile replacing the model
+    std::string m_delta;                  //!< --delta: δ
+    std::string m_tokens;                 //!< --tokens: n
+    std::string m_batch;                  //!< --batch: β
+    std::string m_bMin;                   //!< --b-min
+    std::string m_bMax;                   //!< --b-max
+    std::string m_bStep;                  //!< --b-step
+    std::string m_maxLayers;              //!< --max-layers-per-server ("unlimited" allowed)
     bool m_acceptImplausibleUnits{false}; //!< --accept-implausible-units
 };
 

@@ -2,10 +2,9 @@
 
 #include "llm-scenario.h"
 
-#include "llm-text-parse.h"
-
 #include "llm-input-error.h"
 #include "llm-scenario-json.h"
+#include "llm-text-parse.h"
 #include "ns3/log.h"
 #include "ns3/rng-stream.h"
 
@@ -99,15 +98,16 @@ LlmScenario::Validate(const std::string& source) const
         {
             return;
         }
-        std::string text = "expected " + what + " of at least " + LlmTextParse::Format(least) +
-                           ", got " + Got(v);
+        std::string text =
+            "expected " + what + " of at least " + LlmTextParse::Format(least) + ", got " + Got(v);
         if (v * scale >= least && v * scale <= least * 1e9)
         {
             text += "; did you mean " + LlmTextParse::Format(v * scale) + " (" + typo + ")?";
         }
         fail(path,
-             text + " (to use such a value, set \"accept_implausible_units\": true in the "
-                    "scenario or pass --accept-implausible-units)");
+             text
+                 + " (to use such a value, set \"accept_implausible_units\": true in the "
+                   "scenario or pass --accept-implausible-units)");
     };
 
     // Model.

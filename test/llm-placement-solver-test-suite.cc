@@ -195,8 +195,8 @@ class LlmServerPathTestCase : public TestCase
             const LlmPlan dp = SolveWith("dp", m);
             NS_TEST_ASSERT_MSG_EQ(SameOutcome(sp, lay),
                                   true,
-                                  "instance " << k << ": server-path " << ToString(sp.status)
-                                              << " " << sp.objective << " vs layered "
+                                  "instance " << k << ": server-path " << ToString(sp.status) << " "
+                                              << sp.objective << " vs layered "
                                               << ToString(lay.status) << " " << lay.objective);
             NS_TEST_ASSERT_MSG_EQ(SameOutcome(sp, ex),
                                   true,

@@ -353,9 +353,10 @@ class LlmScenarioBadInputTestCase : public TestCase
             j["accept_implausible_units"] = true;
             const LlmScenario s = LlmScenario::Parse(j.dump(), "accepted.json");
             NS_TEST_EXPECT_MSG_EQ(s.GetServers()[0].ccsHz, 2.0, "accepted when asked");
-            NS_TEST_EXPECT_MSG_EQ(LlmScenario::Parse(s.ToJson(), "again").GetAcceptImplausibleUnits(),
-                                  true,
-                                  "the flag survives a round trip");
+            NS_TEST_EXPECT_MSG_EQ(
+                LlmScenario::Parse(s.ToJson(), "again").GetAcceptImplausibleUnits(),
+                true,
+                "the flag survives a round trip");
         }
         Expect(
             "description type",

@@ -212,8 +212,13 @@ class LlmFigureTestCase : public TestCase
         // Ticks: a narrow CCS range gets 2x and 5x labels in MHz/GHz, a wide one decades only.
         const std::string ccs =
             LlmFigure::Axis("x", "min CPU clock CCS", LlmFigure::Unit::HERTZ, true, 5e8, 8e9);
-        for (const char* label : {"\"500 MHz\"", "\"1 GHz\"", "\"2 GHz\"", "\"5 GHz\"",
-                                  "\"10 GHz\"", "min CPU clock CCS (Hz)", "set logscale x 10"})
+        for (const char* label : {"\"500 MHz\"",
+                                  "\"1 GHz\"",
+                                  "\"2 GHz\"",
+                                  "\"5 GHz\"",
+                                  "\"10 GHz\"",
+                                  "min CPU clock CCS (Hz)",
+                                  "set logscale x 10"})
         {
             NS_TEST_ASSERT_MSG_EQ(Contains(ccs, label), true, ccs);
         }
@@ -263,7 +268,8 @@ class LlmFigureTestCase : public TestCase
         {
             NS_TEST_ASSERT_MSG_EQ(Contains(plt, "lc rgb \"#0072B2\""), true, "ilp blue everywhere");
             NS_TEST_ASSERT_MSG_EQ(Contains(plt, "lc rgb \"#D55E00\""), true, "greedy vermillion");
-            NS_TEST_ASSERT_MSG_EQ(Contains(plt, "10 runs per point; error bars: 95 % confidence "
+            NS_TEST_ASSERT_MSG_EQ(Contains(plt,
+                                           "10 runs per point; error bars: 95 % confidence "
                                            "interval (Student t)"),
                                   true,
                                   "caption");
