@@ -50,6 +50,7 @@ main(int argc, char* argv[])
     bool simulateBaselines = false;
     bool writeRunList = false;
     bool merge = false;
+    bool allowMissing = false;
     bool quiet = false;
     EdgeLlmAddTextValue(cmd, "sweep", "omega (min link speed) or ccs (min CPU clock)", kind);
     EdgeLlmAddTextValue(cmd,
@@ -82,12 +83,19 @@ main(int argc, char* argv[])
         outputsRun);
     cmd.AddValue("write-run-list", "Write runs.txt, a command per run index", writeRunList);
     cmd.AddValue("merge", "Merge the part files of --output-dir, summarize and plot", merge);
+    cmd.AddValue("allow-missing",
+                 "With --merge: summarize the runs that have a part file when others have none",
+                 allowMissing);
     cmd.AddValue("quiet", "No progress on stderr", quiet);
 
     try
     {
         const std::string src = "command line";
         options.Parse(argc, argv);
+        if (allowMissing && !merge)
+        {
+            throw LlmInputError(src, "--allow-missing", "only with --merge");
+        }
         LlmSweepConfig config;
         config.kind = LlmSweepConfig::KindFromString(kind);
         config.runs = static_cast<uint32_t>(LlmTextParse::Integer(src, "--runs", runs, 1, 1000000));
@@ -102,7 +110,8 @@ main(int argc, char* argv[])
         runner.PrepareOutputDir(!merge);
         if (merge)
         {
-            return runner.Merge(); // merge, summarize, plot; exit code 2 when no run has a plan
+            return runner.Merge(
+                allowMissing); // merge, summarize, plot; exit code 2 when no run has a plan
         }
         runner.SetOutputsRun(outputsRun, options.GetOutputs());
         const LlmProcessPool::Command self(argv, argv + argc);

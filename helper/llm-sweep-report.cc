@@ -387,6 +387,13 @@ LlmSweepReport::Difference(const std::string& theirs, const std::string& ours)
         {
             continue;
         }
+        if (key == "version")
+        {
+            return a.contains(key) ? "it was written by edge-llm " + text(a[key]) + ", this is "
+                                         + text(value) + " (rerun the sweep with this version)"
+                                   : "it was written by an edge-llm version before " + text(value)
+                                         + " (rerun the sweep with this version)";
+        }
         if (key == "simulate")
         {
             return value == true ? "it was made with --no-simulation, this sweep simulates"
@@ -431,6 +438,11 @@ LlmSweepReport::ScanParts(const std::string& dir, const LlmSweep& sweep)
             continue;
         }
         const std::string id = ReadIdentity(p.string());
+        if (id != identity && !id.empty() && !nlohmann::json::accept(id))
+        {
+            scan.incomplete.push_back(p.string()); // cut inside its sweep line
+            continue;
+        }
         if (id != identity)
         {
             if (scan.foreign.empty())
@@ -878,7 +890,7 @@ LlmSweepReport::WriteSummary(const std::string& dir,
     csv << "grid_value,solver,setting,runs,objective_mean_s,objective_ci95_s,simulated_mean_s,"
            "simulated_ci95_s,compute_bound_mean_s,simulated_over_objective_mean,"
            "simulated_over_objective_ci95,simulated_runs,runs_with_failed_tokens,tokens_failed,"
-           "runs_without_plan,runs_at_time_limit,gap_max\n";
+           "runs_without_plan,runs_at_time_limit,gap_max,runs_missing\n";
     nlohmann::ordered_json json = nlohmann::ordered_json::array();
     for (const LlmSweepSummary& s : summary)
     {
@@ -886,7 +898,7 @@ LlmSweepReport::WriteSummary(const std::string& dir,
         std::snprintf(
             buf,
             sizeof(buf),
-            "%.17g,%s,%s,%u,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%u,%u,%llu,%u,%u,%s\n",
+            "%.17g,%s,%s,%u,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%u,%u,%llu,%u,%u,%s,%u\n",
             s.gridValue,
             s.solver.c_str(),
             s.setting.c_str(),
@@ -903,7 +915,8 @@ LlmSweepReport::WriteSummary(const std::string& dir,
             static_cast<unsigned long long>(s.tokensFailed),
             s.runsWithoutPlan,
             s.runsAtTimeLimit,
-            std::isnan(s.gapMax) ? "" : LlmTextParse::Format(s.gapMax).c_str());
+            std::isnan(s.gapMax) ? "" : LlmTextParse::Format(s.gapMax).c_str(),
+            s.runsMissing);
         csv << buf;
         json.push_back({{"grid_value", s.gridValue},
                         {"solver", s.solver},
@@ -924,7 +937,8 @@ LlmSweepReport::WriteSummary(const std::string& dir,
                         // null: no gap proven (a heuristic solver)
                         {"gap_max",
                          std::isnan(s.gapMax) ? nlohmann::ordered_json(nullptr)
-                                              : nlohmann::ordered_json(s.gapMax)}});
+                                              : nlohmann::ordered_json(s.gapMax)},
+                        {"runs_missing", s.runsMissing}});
     }
     csv.close();
     if (!csv)

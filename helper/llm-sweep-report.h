@@ -37,6 +37,8 @@ struct LlmSweepSummary
     uint32_t runsAtTimeLimit{0};
     /// Largest proven gap of the plans (0: all proven optimal; NaN: no gap proven, a heuristic)
     double gapMax{NAN};
+    /// Run indices of this grid point without a part file (a merge with --allow-missing)
+    uint32_t runsMissing{0};
 };
 
 /**

@@ -22,6 +22,37 @@ namespace ns3
 namespace
 {
 
+/**
+ * @brief Ascending run indices as ranges, "0, 3-7, 9" (at most 20 ranges, then "...").
+ * @param indices ascending indices
+ * @return the text
+ */
+std::string
+IndexRanges(const std::vector<std::size_t>& indices)
+{
+    std::string text;
+    std::size_t ranges = 0;
+    for (std::size_t k = 0; k < indices.size();)
+    {
+        std::size_t end = k;
+        while (end + 1 < indices.size() && indices[end + 1] == indices[end] + 1)
+        {
+            ++end;
+        }
+        if (++ranges > 20)
+        {
+            return text + ", ...";
+        }
+        text += (text.empty() ? "" : ", ") + std::to_string(indices[k]);
+        if (end > k)
+        {
+            text += "-" + std::to_string(indices[end]);
+        }
+        k = end + 1;
+    }
+    return text;
+}
+
 /// Where the options the runner reads come from, as LlmInputError names it.
 const std::string kSource = "command line";
 
@@ -106,19 +137,34 @@ LlmSweepRunner::SetOutputsRun(const std::string& outputsRun, const LlmSimulation
 }
 
 int
-LlmSweepRunner::Report() const
+LlmSweepRunner::Report(const std::vector<std::size_t>& missing) const
 {
     const std::string identity = m_sweep.Describe();
     const std::vector<LlmSweepRow> rows = LlmSweepReport::Merge(m_outputDir, identity);
-    const std::vector<LlmSweepSummary> summary = LlmSweepReport::Summarize(rows);
-    const std::string note =
-        LlmSweepReport::WriteSummary(m_outputDir, summary, m_sweep.GetConfig().kind);
+    std::vector<LlmSweepSummary> summary = LlmSweepReport::Summarize(rows);
+    const LlmSweepConfig& c = m_sweep.GetConfig();
+    for (LlmSweepSummary& s : summary)
+    {
+        for (std::size_t i : missing)
+        {
+            s.runsMissing += c.grid[i / c.runs] == s.gridValue ? 1 : 0;
+        }
+    }
+    const std::string note = LlmSweepReport::WriteSummary(m_outputDir, summary, c.kind);
     std::fprintf(stderr, "%s", m_quiet ? "" : note.c_str());
     std::printf("%s\n%zu rows in %s/runs.csv; summary.csv, summary.json and PNG figures "
                 "beside it\n",
                 LlmSweepReport::ToText(summary).c_str(),
                 rows.size(),
                 m_outputDir.c_str());
+    if (!missing.empty())
+    {
+        std::printf("Partial merge (--allow-missing): %zu of %zu runs missing (run indices %s); "
+                    "summary.csv and summary.json count them in runs_missing\n",
+                    missing.size(),
+                    m_sweep.GetNRuns(),
+                    IndexRanges(missing).c_str());
+    }
     std::fflush(stdout);
     std::istringstream warnings(LlmSweepReport::Warnings(rows));
     for (std::string line; std::getline(warnings, line);)
@@ -134,18 +180,42 @@ LlmSweepRunner::Report() const
 }
 
 int
-LlmSweepRunner::Merge() const
+LlmSweepRunner::Merge(bool allowMissing) const
 {
     const std::size_t total = m_sweep.GetNRuns();
     const LlmSweepPartScan scan = LlmSweepReport::ScanParts(m_outputDir, m_sweep);
-    const std::vector<std::size_t> missing = scan.Missing();
-    if (!missing.empty() && scan.foreign.empty() && scan.CountDone() > 0)
+    if (!scan.foreign.empty())
     {
-        std::cerr << "edge-llm-sweep: warning: " << m_outputDir << ": " << missing.size() << " of "
-                  << total << " runs have no part file (first run index " << missing.front()
-                  << "); the summary covers the others" << std::endl;
+        throw LlmInputError(scan.foreign.front(),
+                            "",
+                            "a part file of another sweep (" + scan.difference
+                                + "): merge with that sweep's options, or give this sweep "
+                                  "another --output-dir");
     }
-    return Report();
+    if (!scan.incomplete.empty())
+    {
+        throw LlmInputError(scan.incomplete.front(),
+                            "",
+                            "truncated or corrupt: expected the "
+                                + std::to_string(m_sweep.GetRowsPerRun())
+                                + " rows of one run of this sweep; delete it and rerun the sweep "
+                                  "(without --merge) to run that index again");
+    }
+    const std::vector<std::size_t> missing = scan.Missing();
+    if (missing.size() == total)
+    {
+        throw LlmInputError(m_outputDir, "--merge", "no part file of this sweep to merge");
+    }
+    if (!missing.empty() && !allowMissing)
+    {
+        throw LlmInputError(m_outputDir,
+                            "--merge",
+                            std::to_string(missing.size()) + " of " + std::to_string(total)
+                                + " runs have no part file (run indices " + IndexRanges(missing)
+                                + "): rerun the sweep without --merge to run them, or add "
+                                  "--allow-missing to summarize the others");
+    }
+    return Report(missing);
 }
 
 int

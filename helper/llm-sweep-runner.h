@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ns3
 {
@@ -66,21 +67,25 @@ class LlmSweepRunner
     void SetOutputsRun(const std::string& outputsRun, const LlmSimulationOutputs& outputs);
 
     /**
-     * @brief --merge: merge the part files of the folder, warning when some run indices have
-     *        none, then Report().
+     * @brief --merge: merge the part files of the folder, then Report(). Refuses a part file of
+     *        another sweep (naming the field that differs, the edge-llm version included) or a
+     *        truncated or corrupt one (naming it), and missing run indices (listing them) unless
+     *        allowMissing, when the summary counts them (runs_missing) and says so.
+     * @param allowMissing --allow-missing: summarize the runs that have a part file
      * @return Report()'s exit code
-     * @throws LlmInputError as LlmSweepReport::ScanParts() and Merge()
+     * @throws LlmInputError as above, and as LlmSweepReport::ScanParts() and Merge()
      */
-    int Merge() const;
+    int Merge(bool allowMissing) const;
 
     /**
      * @brief Merge the part files of the folder into runs.csv and timing.csv, write the
      *        summary and figures, print the summary table on standard output and the warnings
      *        (failed tokens, reasons for no plan) on standard error.
+     * @param missing the run indices without a part file (a merge with --allow-missing)
      * @return 0, or 2 when no run has a plan
      * @throws LlmInputError as LlmSweepReport::Merge() and WriteSummary()
      */
-    int Report() const;
+    int Report(const std::vector<std::size_t>& missing = {}) const;
 
     /**
      * @brief --write-run-list: write runs.txt into the folder, the command of each run index:

@@ -2,6 +2,7 @@
 
 #include "llm-sweep.h"
 
+#include "ns3/edge-llm-version.h"
 #include "ns3/llm-input-error.h"
 #include "ns3/llm-solver-factory.h"
 #include "ns3/llm-text-parse.h"
@@ -147,6 +148,7 @@ std::string
 LlmSweep::Describe() const
 {
     nlohmann::ordered_json d;
+    d["version"] = EDGE_LLM_VERSION;
     d["sweep"] = LlmSweepConfig::KindToString(m_config.kind);
     nlohmann::ordered_json grid = nlohmann::ordered_json::array();
     for (double g : m_config.grid)

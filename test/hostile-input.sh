@@ -91,6 +91,18 @@ expect 1 'command line: --drawn: expected omega or ccs, got "fig5"' "$bin/edge-l
 expect 1 "command line: --plot: draws the --growth table" "$bin/edge-llm-solver-benchmark" --plot=x.png
 expect 1 "command line: --runs" "$bin/edge-llm-solver-benchmark" --drawn=ccs --runs=0
 
+# --merge refuses another sweep's part files, names a truncated one, lists missing run indices.
+m=(--model=opt-125m --tokens=2 --grid=1e8 --no-simulation --solvers=greedy --output-dir=m --quiet)
+(cd "$work" && timeout 120 "$sweep" "${m[@]}" --runs=3 >/dev/null 2>&1)
+expect 1 "part-run-0.csv: a part file of another sweep (its --sweep is omega, this sweep's ccs)" "$sweep" "${m[@]}" --runs=3 --sweep=ccs --merge
+expect 1 "part-run-0.csv: a part file of another sweep (its --runs is 3, this sweep's 7)" "$sweep" "${m[@]}" --runs=7 --merge
+rm -f "$work/m/part-run-1.csv"
+expect 1 "m: --merge: 1 of 3 runs have no part file (run indices 1)" "$sweep" "${m[@]}" --runs=3 --merge
+expect 0 "" "$sweep" "${m[@]}" --runs=3 --merge --allow-missing
+head -c 40 "$work/m/part-run-2.csv" >"$work/m/part-run-1.csv"
+expect 1 "part-run-1.csv: truncated or corrupt" "$sweep" "${m[@]}" --runs=3 --merge --allow-missing
+expect 1 "command line: --allow-missing: only with --merge" "$sweep" "${m[@]}" --runs=3 --allow-missing
+
 # Paths with spaces and quotes work end to end.
 cases=$((cases + 1))
 if ! (cd "$work" && "$plan" --model=opt-125m --tokens=2 --solver=greedy --output="plan it's.json" >/dev/null &&

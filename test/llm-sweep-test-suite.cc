@@ -695,6 +695,73 @@ class LlmSweepResumeTestCase : public TestCase
 
 /**
  * @ingroup edge-llm-tests
+ * --merge through the runner: a part file of another edge-llm version or a truncated one is
+ * refused by name, missing run indices are listed, and --allow-missing summarizes the others,
+ * counting the missing ones in the summary.
+ */
+class LlmSweepMergeTestCase : public TestCase
+{
+  public:
+    LlmSweepMergeTestCase()
+        : TestCase("Sweep merge: versions, truncated parts, missing runs, --allow-missing")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const std::string dir = CreateTempDirFilename("edge-llm-merge");
+        std::filesystem::create_directories(dir);
+        LlmSweepConfig c;
+        c.grid = {1e7, 1e8};
+        c.runs = 3;
+        c.solvers = {"greedy"};
+        c.simulate = false;
+        const LlmSweep sweep(SmallScenario(), c);
+        const std::string id = sweep.Describe();
+        NS_TEST_ASSERT_MSG_EQ(Has(id, std::string("\"version\":\"") + EDGE_LLM_VERSION),
+                              true,
+                              "the manifest names the program version");
+        const LlmSweepRunner runner(sweep, dir, 1, true);
+        for (std::size_t i : {0, 2, 4, 5})
+        {
+            LlmSweepReport::WritePart(dir, i, sweep.Run(i), id);
+        }
+        NS_TEST_ASSERT_MSG_EQ(
+            RefusedWith([&]() { runner.Merge(false); },
+                        {"--merge", "2 of 6 runs", "run indices 1, 3", "--allow-missing"}),
+            true,
+            "missing runs are listed");
+        NS_TEST_ASSERT_MSG_EQ(runner.Merge(true), 0, "--allow-missing merges the others");
+        nlohmann::json j;
+        std::ifstream(dir + "/summary.json") >> j;
+        NS_TEST_ASSERT_MSG_EQ(j.size(), 2, "two grid points");
+        NS_TEST_ASSERT_MSG_EQ(j[0]["runs"], 2, "two runs of 1e7");
+        NS_TEST_ASSERT_MSG_EQ(j[0]["runs_missing"], 1, "one of 1e7 missing");
+        NS_TEST_ASSERT_MSG_EQ(j[1]["runs_missing"], 1, "one of 1e8 missing");
+
+        // A truncated part file: its sweep line, no rows.
+        std::ofstream(dir + "/part-run-1.csv") << "# sweep: " << id << "\n";
+        NS_TEST_ASSERT_MSG_EQ(
+            RefusedWith([&]() { runner.Merge(true); }, {"part-run-1.csv", "truncated"}),
+            true,
+            "a truncated part file is named");
+        std::filesystem::remove(dir + "/part-run-1.csv");
+
+        // Another edge-llm version wrote part-run-3.
+        nlohmann::ordered_json old = nlohmann::ordered_json::parse(id);
+        old["version"] = "0.0.1";
+        LlmSweepReport::WritePart(dir, 3, sweep.Run(3), old.dump());
+        NS_TEST_ASSERT_MSG_EQ(RefusedWith([&]() { runner.Merge(true); },
+                                          {"part-run-3.csv", "edge-llm 0.0.1", EDGE_LLM_VERSION}),
+                              true,
+                              "another version is refused, naming both");
+        std::filesystem::remove_all(dir);
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
  * The summary counts failed tokens and runs without a plan instead of dropping them; the
  * warnings name them, with each distinct reason for no plan, read back from the timing files.
  */
@@ -791,8 +858,8 @@ class LlmSweepSummaryCountsTestCase : public TestCase
         std::getline(csv, header);
         std::getline(csv, line);
         NS_TEST_ASSERT_MSG_EQ(Has(header, ",tokens_failed,"), true, header);
-        NS_TEST_ASSERT_MSG_EQ(line.substr(line.size() - 15),
-                              ",2,1,2,1,1,0.05",
+        NS_TEST_ASSERT_MSG_EQ(line.substr(line.size() - 17),
+                              ",2,1,2,1,1,0.05,0",
                               "the counts in summary.csv");
         std::filesystem::remove_all(dir);
     }
@@ -899,6 +966,7 @@ class LlmSweepTestSuite : public TestSuite
         AddTestCase(new LlmProcessPoolTestCase());
         AddTestCase(new LlmProcessPoolStopTestCase());
         AddTestCase(new LlmSweepResumeTestCase());
+        AddTestCase(new LlmSweepMergeTestCase());
         AddTestCase(new LlmSweepSummaryCountsTestCase());
         AddTestCase(new LlmSweepInputsTestCase());
     }
