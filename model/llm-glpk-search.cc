@@ -100,6 +100,11 @@ LlmGlpkSearch::Run(glp_prob* lp,
         parm.fp_heur = GLP_OFF;
         parm.ps_heur = GLP_OFF;
     }
+    // Scale rows and columns as glpsol does (GLPK's solvers assume a scaled problem; unscaled,
+    // GLPK 5.0's branch and bound returned a wrong optimum on storage rows in bytes).
+    const int termOut = glp_term_out(GLP_OFF); // its report of the scale factors
+    glp_scale_prob(lp, GLP_SF_AUTO);
+    glp_term_out(termOut);
     int ret = 0;
     bool lpInfeasible = false;
     if (parm.presolve == GLP_OFF)

@@ -86,7 +86,8 @@ LlmLayeredIlp::Solve(Pruning pruning,
             xFirst[l * ns + i] = static_cast<uint32_t>(xs.size());
             for (uint32_t b : m_candidates[l])
             {
-                if (m_model.StorageBytes(l, b) > m_model.StorageCapacity(i) * (1 + 1e-12))
+                if (m_model.StorageBytes(l, b) > m_model.StorageCapacity(i) * (1 + 1e-12)
+                    || !std::isfinite(m_model.AccessDelay(l, i)))
                 {
                     continue;
                 }
@@ -160,7 +161,7 @@ LlmLayeredIlp::Solve(Pruning pruning,
     for (const XVar& x : xs)
     {
         glp_set_col_kind(lp, x.col, GLP_BV);
-        glp_set_obj_coef(lp, x.col, m_model.ComputeDelay(x.l, x.i, x.b));
+        glp_set_obj_coef(lp, x.col, m_model.NodeDelay(x.l, x.i, x.b));
     }
     for (const ZVar& z : zs)
     {
@@ -228,13 +229,16 @@ LlmLayeredIlp::Solve(Pruning pruning,
         }
         if ((!maxLayers || *maxLayers > 1) && storageHere > m_model.StorageCapacity(i))
         {
+            // In units of κ_i: bytes (1e6 ... 1e10) beside 0-1 columns led GLPK 5.0's branch
+            // and bound, unscaled, to stop at a wrong "optimum".
+            const double capacity = m_model.StorageCapacity(i);
             const int r = glp_add_rows(lp, 1);
-            glp_set_row_bnds(lp, r, GLP_UP, 0.0, m_model.StorageCapacity(i));
+            glp_set_row_bnds(lp, r, GLP_UP, 0.0, 1.0);
             for (std::size_t l = 0; l < nl; ++l)
             {
                 for (uint32_t u = xBegin(l, i); u < xEnd(l, i); ++u)
                 {
-                    entry(r, xs[u].col, m_model.StorageBytes(l, xs[u].b));
+                    entry(r, xs[u].col, m_model.StorageBytes(l, xs[u].b) / capacity);
                 }
             }
         }
