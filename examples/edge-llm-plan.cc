@@ -167,10 +167,23 @@ PrintPlan(const LlmCostModel& m, const LlmPlan& plan)
                     cp,
                     cm);
     }
-    std::printf("\nObjective T = %.9g s (compute %.9g s + transfer %.9g s)\n",
-                plan.objective,
-                compute,
-                transfer);
+    if (s.GetUser())
+    {
+        std::printf("\nObjective T = %.9g s (compute %.9g s + transfer %.9g s + the user's "
+                    "access path %.9g s, user at %s)\n",
+                    plan.objective,
+                    compute,
+                    transfer,
+                    m.AccessDelay(plan.placement),
+                    s.GetUser()->server.c_str());
+    }
+    else
+    {
+        std::printf("\nObjective T = %.9g s (compute %.9g s + transfer %.9g s)\n",
+                    plan.objective,
+                    compute,
+                    transfer);
+    }
     std::printf("Quantization ratio = %.2f %%\n", plan.quantizationRatio);
 }
 

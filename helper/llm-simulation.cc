@@ -416,6 +416,15 @@ LlmSimulation::LlmSimulation(const LlmScenario& scenario,
                             "expected the name of a scenario server, got \"" + m_setting.user
                                 + "\"");
     }
+    const auto& user = m_scenario.GetUser();
+    if (!m_setting.user.empty() && user && user->server != m_setting.user)
+    {
+        throw LlmInputError("command line",
+                            "--user",
+                            "the scenario's user is behind " + user->server
+                                + " and the objective counts its access path: simulate it there "
+                                  "(omit --user), or change the scenario's user (--access-path)");
+    }
 }
 
 void
@@ -512,9 +521,14 @@ LlmSimulation::Run()
         {
             topology.SetD2dWifi(t.d2d == "wifi-ac" ? "80211ac" : "80211ax");
         }
-        if (!t.user.empty())
+        if (const auto& user = s.GetUser())
         {
-            topology.SetUserNode(t.user, 1e9, MilliSeconds(1));
+            // The user whose access path the objective counts, on the link it was counted with.
+            topology.SetUserNode(user->server, user->bps, Seconds(user->delaySeconds));
+        }
+        else if (!t.user.empty())
+        {
+            topology.SetUserNode(t.user, LlmUser().bps, Seconds(LlmUser().delaySeconds));
         }
         if (t.lossRate > 0)
         {

@@ -151,6 +151,10 @@ LlmGreedySolver::Solve(const LlmCostModel& model) const
             {
                 continue;
             }
+            if (std::isinf(model.AccessDelay(l, i)))
+            {
+                continue; // the user's access path has no link to or from i
+            }
             if (l > 0
                 && std::isinf(
                     model.TransferDelay(l - 1, plan.placement.back().server, i, bits[l - 1])))
@@ -298,8 +302,16 @@ LlmEdgeShardSolver::Solve(const LlmCostModel& model) const
                     {
                         break;
                     }
+                    // The user's access path (0 without a scenario user) for a shard that holds
+                    // the first or the last layer.
                     const double compute =
-                        cpPrefix[i * (nl + 1) + l + 1] - cpPrefix[i * (nl + 1) + k];
+                        cpPrefix[i * (nl + 1) + l + 1] - cpPrefix[i * (nl + 1) + k]
+                        + (k == 0 ? model.AccessDelay(0, i) : 0.0)
+                        + (l + 1 == nl && nl > 1 ? model.AccessDelay(nl - 1, i) : 0.0);
+                    if (std::isinf(compute))
+                    {
+                        continue;
+                    }
                     if (k == 0)
                     {
                         if (compute < dp[l * ns + i])

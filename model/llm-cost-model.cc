@@ -30,6 +30,32 @@ LlmCostModel::LlmCostModel(const LlmScenario& scenario)
         NS_ASSERT_MSG(i && j, "scenario not validated: link " << link.from << "->" << link.to);
         m_bps[*i * n + *j] = link.bps;
     }
+    if (const auto& user = scenario.GetUser())
+    {
+        // Token ids, 32 bits per sequence and token; each hop its bits over Ω plus n delays.
+        const double bits = m_workScale * 32.0;
+        const double rounds = static_cast<double>(scenario.GetWorkload().tokens);
+        const std::size_t u = scenario.FindServer(user->server).value_or(0);
+        const double access = bits / user->bps + rounds * user->delaySeconds;
+        m_accessIn.assign(n, INFEASIBLE);
+        m_accessOut.assign(n, INFEASIBLE);
+        m_accessIn[u] = access;
+        m_accessOut[u] = access;
+        for (const LlmLink& link : scenario.GetLinks())
+        {
+            const std::size_t i = *scenario.FindServer(link.from);
+            const std::size_t j = *scenario.FindServer(link.to);
+            const double hop = bits / link.bps + rounds * link.delaySeconds.value_or(0.0);
+            if (i == u)
+            {
+                m_accessIn[j] = access + hop;
+            }
+            if (j == u)
+            {
+                m_accessOut[i] = access + hop;
+            }
+        }
+    }
     m_allowedBits.resize(GetNLayers());
     for (std::size_t l = 0; l < GetNLayers(); ++l)
     {
@@ -150,6 +176,36 @@ LlmCostModel::TransferDelay(std::size_t l, std::size_t i, std::size_t j, uint32_
 }
 
 double
+LlmCostModel::AccessDelay(std::size_t l, std::size_t i) const
+{
+    if (m_accessIn.empty())
+    {
+        return 0.0;
+    }
+    double t = 0.0;
+    if (l == 0)
+    {
+        t += m_accessIn[i];
+    }
+    if (l + 1 == GetNLayers())
+    {
+        t += m_accessOut[i];
+    }
+    return t;
+}
+
+double
+LlmCostModel::AccessDelay(const LlmPlacement& p) const
+{
+    if (p.empty())
+    {
+        return 0.0;
+    }
+    return AccessDelay(0, p.front().server)
+           + (p.size() > 1 ? AccessDelay(p.size() - 1, p.back().server) : 0.0);
+}
+
+double
 LlmCostModel::StorageBytes(std::size_t l, uint32_t bits) const
 {
     return static_cast<double>(m_scenario.GetModel().GetLayer(l).params) * static_cast<double>(bits)
@@ -173,7 +229,7 @@ double
 LlmCostModel::Objective(const LlmPlacement& p) const
 {
     NS_ASSERT_MSG(p.size() == GetNLayers(), "placement has " << p.size() << " layers");
-    double t = 0;
+    double t = AccessDelay(p);
     for (std::size_t l = 0; l < p.size(); ++l)
     {
         t += ComputeDelay(l, p[l].server, p[l].bits);

@@ -135,6 +135,38 @@ class LlmCostModel
     double TransferDelay(std::size_t l, std::size_t i, std::size_t j, uint32_t bits) const;
 
     /**
+     * @brief The user's access path charged to layer l on server i (ours; 0 without a scenario
+     *        user, see LlmUser): for the first layer the input leg, user → the user's server u
+     *        → i, for the last layer the result leg, i → u → user (both for a one-layer model).
+     *        A leg carries n · β · 32 bits (token ids) over the access link and, when i ≠ u,
+     *        over Ω_ui (or Ω_iu), each hop adding n times its propagation delay.
+     * @param l layer index
+     * @param i server of layer l
+     * @return seconds; 0 for the layers between; INFEASIBLE if the leg has no link
+     */
+    double AccessDelay(std::size_t l, std::size_t i) const;
+
+    /**
+     * @brief What the solvers charge for hosting layer l on server i at b bits: the compute
+     *        delay and, for the first and last layers, the user's access path.
+     * @param l layer index
+     * @param i server
+     * @param bits b
+     * @return ComputeDelay(l, i, bits) + AccessDelay(l, i), seconds
+     */
+    double NodeDelay(std::size_t l, std::size_t i, uint32_t bits) const
+    {
+        return ComputeDelay(l, i, bits) + AccessDelay(l, i);
+    }
+
+    /**
+     * @brief The access path of a placement.
+     * @param placement one assignment per layer
+     * @return AccessDelay of its first and last layers, seconds (0 without a scenario user)
+     */
+    double AccessDelay(const LlmPlacement& placement) const;
+
+    /**
      * @brief Bits of layer l's output for the whole workload: n · β · e_l · b.
      * @param l layer index
      * @param bits b
@@ -166,7 +198,8 @@ class LlmCostModel
     double StorageCapacity(std::size_t i) const;
 
     /**
-     * @brief Completion time T of a placement (eq. 1).
+     * @brief Completion time T of a placement (eq. 1), plus AccessDelay() when the scenario
+     *        has a user.
      * @param placement one assignment per layer
      * @return seconds; INFEASIBLE if a consecutive pair has no link
      */
@@ -192,6 +225,8 @@ class LlmCostModel
     std::vector<std::vector<uint32_t>> m_allowedBits; //!< δ-allowed bits per layer
     std::vector<double> m_bps;                        //!< Ω_ij, row-major N×N (0: no link)
     double m_workScale{0};                            //!< n · β
+    std::vector<double> m_accessIn;  //!< Per server i: the input leg user → u → i, s
+    std::vector<double> m_accessOut; //!< Per server i: the result leg i → u → user, s
 };
 
 } // namespace ns3

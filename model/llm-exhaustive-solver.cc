@@ -73,7 +73,7 @@ struct Search
                 ++count[i];
                 used[i] += storage;
                 current[l] = {i, b};
-                Visit(l + 1, cost + link + model.ComputeDelay(l, i, b));
+                Visit(l + 1, cost + link + model.NodeDelay(l, i, b));
                 --count[i];
                 used[i] -= storage;
             }
@@ -172,7 +172,7 @@ LlmExhaustiveSolver::Solve(const LlmCostModel& model) const
                 {
                     if (model.StorageBytes(l, b) <= model.StorageCapacity(i) * (1 + 1e-12))
                     {
-                        cheapest = std::min(cheapest, model.ComputeDelay(l, i, b));
+                        cheapest = std::min(cheapest, model.NodeDelay(l, i, b));
                     }
                 }
             }

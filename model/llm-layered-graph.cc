@@ -28,7 +28,7 @@ LlmLayeredGraph::LlmLayeredGraph(const LlmCostModel& model, std::vector<uint32_t
         for (std::size_t i = 0; i < m_nServers; ++i)
         {
             const bool fits = m_storage[l] <= model.StorageCapacity(i);
-            m_node[l * m_nServers + i] = fits ? model.ComputeDelay(l, i, m_bits[l]) : INF;
+            m_node[l * m_nServers + i] = fits ? model.NodeDelay(l, i, m_bits[l]) : INF;
         }
     }
     m_invBps.assign(m_nServers * m_nServers, 0.0);

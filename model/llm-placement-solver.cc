@@ -251,7 +251,7 @@ LlmPlacementSolver::ExplainInfeasible(const LlmCostModel& model,
     const bool sameServer = !maxLayers || *maxLayers >= 2;
     auto hosts = [&](std::size_t l, std::size_t i) {
         return model.StorageBytes(l, bits[l]) <= model.StorageCapacity(i)
-               && model.ComputeDelay(l, i, bits[l]) < LlmCostModel::INFEASIBLE;
+               && model.NodeDelay(l, i, bits[l]) < LlmCostModel::INFEASIBLE;
     };
     std::vector<bool> reach(ns);
     for (std::size_t i = 0; i < ns; ++i)
@@ -321,6 +321,12 @@ LlmPlan::ToJson(const LlmCostModel& model) const
     const bool has = !placement.empty();
     j["objective_s"] = has ? Json(objective) : Json(nullptr);
     j["quantization_ratio"] = has ? Json(quantizationRatio) : Json(nullptr);
+    if (s.GetUser())
+    {
+        // The user's access path, part of objective_s (ours, see LlmUser).
+        j["user_server"] = s.GetUser()->server;
+        j["access_s"] = has ? Json(model.AccessDelay(placement)) : Json(nullptr);
+    }
     j["layers"] = Json::array();
     for (std::size_t l = 0; l < placement.size(); ++l)
     {

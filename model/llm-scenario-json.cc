@@ -307,6 +307,7 @@ LlmScenarioJson::Parse(const std::string& text,
               "links",
               "max_layers_per_server",
               "accept_implausible_units",
+              "user",
               "description"});
     LlmScenario s;
     std::string modelReference;
@@ -434,6 +435,27 @@ LlmScenarioJson::Parse(const std::string& text,
                 r.Integer32(m, "max_layers_per_server", "a positive integer or null (unlimited)"));
         }
     }
+    if (j.contains("user"))
+    {
+        const Json& u = j["user"];
+        r.Object(u,
+                 "user",
+                 "an object with server (and bps, delay_s)",
+                 {"server", "bps", "delay_s"});
+        LlmUser user;
+        user.server = r.String(r.Member(u, "user", "server", "a server name"),
+                               "user.server",
+                               "a server name");
+        if (u.contains("bps"))
+        {
+            user.bps = r.Number(u["bps"], "user.bps", kPositive);
+        }
+        if (u.contains("delay_s"))
+        {
+            user.delaySeconds = r.Number(u["delay_s"], "user.delay_s", "a non-negative number");
+        }
+        s.SetUser(user);
+    }
     s.Validate(source);
     return s;
 }
@@ -518,6 +540,11 @@ LlmScenarioJson::ToJson(const LlmScenario& scenario, bool expandModel)
     if (scenario.GetAcceptImplausibleUnits())
     {
         j["accept_implausible_units"] = true;
+    }
+    if (scenario.GetUser())
+    {
+        const LlmUser& u = *scenario.GetUser();
+        j["user"] = {{"server", u.server}, {"bps", u.bps}, {"delay_s", u.delaySeconds}};
     }
     if (scenario.GetDescription())
     {

@@ -331,6 +331,37 @@ LlmScenario::Validate(const std::string& source) const
     {
         fail("max_layers_per_server", "expected a positive integer or null (unlimited), got 0");
     }
+    if (m_user)
+    {
+        if (!FindServer(m_user->server))
+        {
+            fail("user.server", "expected the name of a server, got \"" + m_user->server + "\"");
+        }
+        positive(m_user->bps, "user.bps");
+        plausible(m_user->bps,
+                  "user.bps",
+                  MIN_PLAUSIBLE_BPS,
+                  "a link speed in bit/s",
+                  1e6,
+                  "Mbit/s typed as bit/s");
+        if (!(m_user->delaySeconds >= 0) || !std::isfinite(m_user->delaySeconds))
+        {
+            fail("user.delay_s",
+                 "expected a non-negative delay in seconds, got " + Got(m_user->delaySeconds));
+        }
+    }
+}
+
+const std::optional<LlmUser>&
+LlmScenario::GetUser() const
+{
+    return m_user;
+}
+
+void
+LlmScenario::SetUser(const std::optional<LlmUser>& user)
+{
+    m_user = user;
 }
 
 std::string
@@ -416,7 +447,7 @@ LlmScenario::operator==(const LlmScenario& o) const
            && m_quantization.bStep == o.m_quantization.bStep
            && m_quantization.delta == o.m_quantization.delta && m_servers == o.m_servers
            && m_links == o.m_links && m_maxLayersPerServer == o.m_maxLayersPerServer
-           && m_description == o.m_description;
+           && m_description == o.m_description && m_user == o.m_user;
 }
 
 const LlmProfile&

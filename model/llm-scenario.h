@@ -68,6 +68,33 @@ struct LlmLink
 
 /**
  * @ingroup edge-llm
+ * @brief The user whose requests the servers answer, behind one server (JSON "user",
+ *        optional). When a scenario has one, the objective counts the user's access path
+ *        (ours, not the DILEMMA paper's): each token's input (β token ids, 32 bits each) goes
+ *        user → access link → the user's server → the first layer's server, and its result
+ *        (β token ids) the last layer's server → the user's server → user, each leg
+ *        costing its bits over the link's Ω plus the link's propagation delay (delay_s,
+ *        0 when absent). The simulation puts its request source on a user node there.
+ */
+struct LlmUser
+{
+    std::string server;        //!< Name of the server the user's access link attaches to
+    double bps{1e9};           //!< Access-link capacity, bit/s (JSON "bps", default 1 Gbit/s)
+    double delaySeconds{1e-3}; //!< Access-link propagation delay, s (JSON "delay_s", 1 ms)
+
+    /**
+     * @brief Equality.
+     * @param o the user to compare with
+     * @return true if every field is equal
+     */
+    bool operator==(const LlmUser& o) const
+    {
+        return server == o.server && bps == o.bps && delaySeconds == o.delaySeconds;
+    }
+};
+
+/**
+ * @ingroup edge-llm
  * @brief The inference workload: n tokens generated for a batch of β sequences.
  */
 struct LlmWorkload
@@ -221,6 +248,15 @@ class LlmScenario
      * @param m the maximum layers per server; empty = unlimited
      */
     void SetMaxLayersPerServer(std::optional<uint32_t> m);
+
+    /// @return the user whose access path the objective counts; empty = none (the paper's T)
+    const std::optional<LlmUser>& GetUser() const;
+
+    /**
+     * @brief Set (or clear) the user whose access path the objective counts.
+     * @param user the user; std::nullopt: none
+     */
+    void SetUser(const std::optional<LlmUser>& user);
     /// @return the free-text description (JSON "description"); empty if none
     const std::optional<std::string>& GetDescription() const;
     /**
@@ -255,6 +291,7 @@ class LlmScenario
     std::vector<LlmServer> m_servers;                //!< 𝓜
     std::vector<LlmLink> m_links;                    //!< Directed links Ω_ij
     std::optional<uint32_t> m_maxLayersPerServer{1}; //!< Constraint (2d); empty = unlimited
+    std::optional<LlmUser> m_user;                   //!< The user (JSON "user"); empty = none
     std::optional<std::string> m_description;        //!< Free text (JSON "description")
     bool m_acceptImplausibleUnits{false};            //!< Skip the unit plausibility checks
 };

@@ -2,6 +2,7 @@
 
 #include "llm-test-scenarios.h"
 #include "ns3/llm-cost-model.h"
+#include "ns3/llm-input-error.h"
 #include "ns3/llm-scenario.h"
 #include "ns3/test.h"
 
@@ -172,6 +173,93 @@ class LlmCostScalingTestCase : public TestCase
 
 /**
  * @ingroup edge-llm-tests
+ * The user's access path (LlmUser, ours) by hand: the legs' bits over Ω plus n delays, charged
+ * to the first and last layers only; INFEASIBLE without a link; the JSON round trip; refusals.
+ */
+class LlmAccessPathCostTestCase : public TestCase
+{
+  public:
+    LlmAccessPathCostTestCase()
+        : TestCase("User access path: hand-computed legs, JSON, refusals")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        LlmScenario s = LlmScenario::Parse(tests::kHandScenario, "hand.json");
+        s.GetLinks()[0].delaySeconds = 0.005;             // a → b
+        s.GetLinks().push_back({"b", "a", 1.0e6, 0.002}); // b → a
+        const LlmCostModel paper(s);
+        const LlmPlacement p = {{0, 8}, {1, 8}}; // l0 on a, l1 on b
+        const double t = paper.Objective(p);
+        NS_TEST_ASSERT_MSG_EQ(paper.AccessDelay(0, 0), 0.0, "no user: nothing charged");
+        s.SetUser(LlmUser{"a", 1.0e6, 0.01});
+        s.Validate("hand.json");
+        const LlmCostModel m(s);
+        // A leg carries n·β·32 = 10·2·32 = 640 bits per hop, plus n = 10 delays.
+        const double access = 640 / 1.0e6 + 10 * 0.01; // user ↔ a
+        NS_TEST_ASSERT_MSG_EQ_TOL(m.AccessDelay(0, 0), access, 1e-15, "input leg to a");
+        NS_TEST_ASSERT_MSG_EQ_TOL(m.AccessDelay(0, 1),
+                                  access + 640 / 1.0e6 + 10 * 0.005,
+                                  1e-15,
+                                  "input leg a → b");
+        NS_TEST_ASSERT_MSG_EQ(std::isinf(m.AccessDelay(0, 2)), true, "no link a → c");
+        NS_TEST_ASSERT_MSG_EQ_TOL(m.AccessDelay(1, 1),
+                                  access + 640 / 1.0e6 + 10 * 0.002,
+                                  1e-15,
+                                  "result leg b → a");
+        NS_TEST_ASSERT_MSG_EQ(std::isinf(m.AccessDelay(1, 2)), true, "no link c → a");
+        NS_TEST_ASSERT_MSG_EQ_TOL(m.AccessDelay(p),
+                                  m.AccessDelay(0, 0) + m.AccessDelay(1, 1),
+                                  1e-15,
+                                  "first and last layers");
+        NS_TEST_ASSERT_MSG_EQ_TOL(m.Objective(p), t + m.AccessDelay(p), 1e-12, "T + path");
+        NS_TEST_ASSERT_MSG_EQ_TOL(m.NodeDelay(0, 1, 8),
+                                  m.ComputeDelay(0, 1, 8) + m.AccessDelay(0, 1),
+                                  1e-15,
+                                  "what the solvers charge");
+
+        // JSON: written, read back equal; defaults 1 Gbit/s and 1 ms.
+        NS_TEST_ASSERT_MSG_EQ((LlmScenario::Parse(s.ToJson(), "again.json") == s), true, "JSON");
+        std::string text = tests::kHandScenario;
+        text.insert(text.rfind('}'), R"(, "user": {"server": "b"})");
+        const LlmScenario d = LlmScenario::Parse(text, "user.json");
+        NS_TEST_ASSERT_MSG_EQ(d.GetUser().has_value(), true, "read");
+        NS_TEST_ASSERT_MSG_EQ(d.GetUser()->bps, 1e9, "default access rate");
+        NS_TEST_ASSERT_MSG_EQ(d.GetUser()->delaySeconds, 1e-3, "default access delay");
+        auto refused = [](const std::string& user, const std::string& what) {
+            std::string bad = tests::kHandScenario;
+            bad.insert(bad.rfind('}'), ", \"user\": " + user);
+            try
+            {
+                LlmScenario::Parse(bad, "user.json");
+            }
+            catch (const LlmInputError& e)
+            {
+                return std::string(e.what()).find(what) != std::string::npos;
+            }
+            return false;
+        };
+        NS_TEST_ASSERT_MSG_EQ(refused(R"({"server": "zz"})", "user.json: user.server: expected"),
+                              true,
+                              "unknown server");
+        NS_TEST_ASSERT_MSG_EQ(refused(R"({"server": "a", "bps": 0})", "user.bps"), true, "0");
+        NS_TEST_ASSERT_MSG_EQ(refused(R"({"server": "a", "bps": 2})", "did you mean 2e+06"),
+                              true,
+                              "Mbit/s typed as bit/s");
+        NS_TEST_ASSERT_MSG_EQ(refused(R"({"server": "a", "delay_s": -1})", "user.delay_s"),
+                              true,
+                              "negative delay");
+        NS_TEST_ASSERT_MSG_EQ(refused(R"({"server": "a", "rate": 1})", "user.rate: unknown"),
+                              true,
+                              "unknown field");
+        NS_TEST_ASSERT_MSG_EQ(refused(R"("a")", "user"), true, "not an object");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
  * The cost model suite.
  */
 class LlmCostModelTestSuite : public TestSuite
@@ -183,6 +271,7 @@ class LlmCostModelTestSuite : public TestSuite
         AddTestCase(new LlmBitSetAndErrorTestCase());
         AddTestCase(new LlmCostHandComputedTestCase());
         AddTestCase(new LlmCostScalingTestCase());
+        AddTestCase(new LlmAccessPathCostTestCase());
     }
 };
 

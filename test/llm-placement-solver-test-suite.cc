@@ -149,6 +149,127 @@ class LlmIlpVersusExhaustiveTestCase : public TestCase
 
 /**
  * @ingroup edge-llm-tests
+ * With a scenario user, every solver charges the user's access path: both ILP formulations
+ * and GLPK alone equal exhaustive search, the DP bounds them, the baselines' plans are feasible
+ * and their objectives include the path; a user whose server reaches no host is infeasible.
+ */
+class LlmAccessPathTestCase : public TestCase
+{
+  public:
+    LlmAccessPathTestCase()
+        : TestCase("User access path: every solver charges it, the ILPs equal exhaustive search")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        LlmSolverOptions serverPath;
+        serverPath.formulation = LlmSolverOptions::Formulation::SERVER_PATH;
+        LlmSolverOptions layered;
+        layered.formulation = LlmSolverOptions::Formulation::LAYERED;
+        LlmSolverOptions bare = serverPath;
+        bare.heuristicIncumbent = false;
+        bare.lagrangianPruning = false;
+        uint32_t changed = 0;
+        uint32_t feasible = 0;
+        for (uint64_t k = 0; k < 120; ++k)
+        {
+            LlmRandomScenario r;
+            r.repeatedBlocks = k % 4 != 3;
+            r.layers = 2 + k % 4;
+            r.servers = r.layers + (k / 4) % 3;
+            r.bStep = 4;
+            r.limitedStorage = (k / 12) % 2 == 1;
+            r.linkProbability = (k / 24) % 3 == 0 ? 0.6 : 1.0;
+            r.maxLayersPerServer = (k / 24) % 2 == 0 ? std::optional<uint32_t>(1) : std::nullopt;
+            LlmScenario s = r.Draw(31, k);
+            const LlmCostModel plain(s);
+            const LlmPlan before = SolveWith("exhaustive", plain);
+            // Delays large enough to move the first and last layers; the user on server k % N.
+            for (std::size_t e = 0; e < s.GetLinks().size(); ++e)
+            {
+                s.GetLinks()[e].delaySeconds = 1e-3 * static_cast<double>((e * 7 + k) % 11);
+            }
+            LlmUser user;
+            user.server = s.GetServers()[k % s.GetServers().size()].name;
+            user.bps = 1e8;
+            user.delaySeconds = 2e-3;
+            s.SetUser(user);
+            s.Validate("test");
+            const LlmCostModel m(s);
+            const LlmPlan ex = SolveWith("exhaustive", m);
+            for (const LlmPlan& p : {LlmIlpSolver(serverPath).Solve(m),
+                                     LlmIlpSolver(layered).Solve(m),
+                                     LlmIlpSolver(bare).Solve(m)})
+            {
+                NS_TEST_ASSERT_MSG_EQ(SameOutcome(p, ex),
+                                      true,
+                                      "instance " << k << ": " << p.objective << " " << p.message
+                                                  << " vs exhaustive " << ex.objective);
+            }
+            if (!ex.HasPlacement())
+            {
+                continue;
+            }
+            ++feasible;
+            const double access = m.AccessDelay(ex.placement);
+            NS_TEST_ASSERT_MSG_GT(access, 0.0, "the path costs time, instance " << k);
+            NS_TEST_ASSERT_MSG_EQ_TOL(m.Objective(ex.placement),
+                                      plain.Objective(ex.placement) + access,
+                                      1e-9 * ex.objective,
+                                      "T = the paper's T + the access path, instance " << k);
+            changed += before.HasPlacement() && !(before.placement == ex.placement) ? 1 : 0;
+            const LlmPlan dp = SolveWith("dp", m);
+            if (dp.HasPlacement() || ToString(dp.status) == "relaxation-violates")
+            {
+                NS_TEST_ASSERT_MSG_LT_OR_EQ(dp.objective,
+                                            ex.objective * (1 + 1e-9),
+                                            "the DP bounds the optimum, instance " << k);
+            }
+            for (const std::string name : {"greedy", "cloud-only", "edgeshard", "uniform-bits"})
+            {
+                const LlmPlan b = SolveWith(name, m);
+                if (b.HasPlacement())
+                {
+                    NS_TEST_ASSERT_MSG_EQ(m.CheckPlacement(b.placement), "", name << " " << k);
+                    NS_TEST_ASSERT_MSG_EQ_TOL(b.objective,
+                                              m.Objective(b.placement),
+                                              1e-9 * b.objective,
+                                              name << " reports T with the path, instance " << k);
+                    NS_TEST_ASSERT_MSG_GT_OR_EQ(b.objective,
+                                                ex.objective * (1 - 1e-9),
+                                                name << " is no better than optimal, " << k);
+                }
+            }
+        }
+        NS_TEST_ASSERT_MSG_GT(feasible, 60, "mostly feasible instances");
+        NS_TEST_ASSERT_MSG_GT(changed, 5, "the access path moves some optimal placements");
+
+        // A user whose server has no links out or in: only that server can host the first and
+        // last layers; with one layer per server and two layers, no plan.
+        LlmRandomScenario r;
+        r.layers = 2;
+        r.servers = 3;
+        LlmScenario s = r.Draw(5, 1);
+        const std::string u = s.GetServers()[0].name;
+        auto& links = s.GetLinks();
+        links.erase(std::remove_if(links.begin(),
+                                   links.end(),
+                                   [&u](const LlmLink& l) { return l.from == u || l.to == u; }),
+                    links.end());
+        s.SetUser(LlmUser{u, 1e9, 1e-3});
+        const LlmCostModel m(s);
+        NS_TEST_ASSERT_MSG_EQ(std::isinf(m.AccessDelay(0, 1)),
+                              true,
+                              "no link from the user's server");
+        NS_TEST_ASSERT_MSG_EQ(SolveWith("ilp", m).HasPlacement(), false, "infeasible");
+        NS_TEST_ASSERT_MSG_EQ(SolveWith("exhaustive", m).HasPlacement(), false, "infeasible");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
  * The server-path formulation (runs of identical layers, lazy connectivity rows) against the
  * layered formulation, exhaustive search and the DP, on LLM-shaped random instances (identical
  * middle blocks) and on instances without runs, with one layer per server, storage limits and
@@ -362,6 +483,57 @@ class LlmIlpReductionTestCase : public TestCase
                 NS_TEST_ASSERT_MSG_GT_OR_EQ(full.stats.columns,
                                             all.stats.columns,
                                             "the reductions never add columns");
+            }
+        }
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * Every combination of the ILP's options (formulation, pruning, incumbent, bit reduction,
+ * GLPK presolve) equals exhaustive search where the summed storage rows (2e) bind: several
+ * layers per server on small disks. Unscaled storage rows in bytes once made GLPK 5.0's branch
+ * and bound stop at a wrong optimum here.
+ */
+class LlmIlpOptionsVersusExhaustiveTestCase : public TestCase
+{
+  public:
+    LlmIlpOptionsVersusExhaustiveTestCase()
+        : TestCase("Every ILP option combination equals exhaustive search under binding storage")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        for (uint64_t k = 0; k < 40; ++k)
+        {
+            LlmRandomScenario r;
+            r.repeatedBlocks = k % 2 == 0;
+            r.layers = 3 + k % 3;
+            r.servers = 3 + (k / 3) % 4;
+            r.maxLayersPerServer = k % 4 == 3 ? std::optional<uint32_t>(2) : std::nullopt;
+            r.limitedStorage = true;
+            r.bStep = 4;
+            r.delta = 1e-4 * (1 + k % 5);
+            const LlmScenario s = r.Draw(37, k);
+            const LlmCostModel m(s);
+            const LlmPlan ex = SolveWith("exhaustive", m);
+            for (uint32_t mask = 0; mask < 32; ++mask)
+            {
+                LlmSolverOptions o;
+                o.formulation = (mask & 1) ? LlmSolverOptions::Formulation::LAYERED
+                                           : LlmSolverOptions::Formulation::AUTO;
+                o.lagrangianPruning = (mask & 2) != 0;
+                o.heuristicIncumbent = (mask & 4) != 0;
+                o.reduceBits = (mask & 8) != 0;
+                o.glpkPresolve = (mask & 16) != 0;
+                const LlmPlan p = LlmIlpSolver(o).Solve(m);
+                NS_TEST_ASSERT_MSG_EQ(SameOutcome(p, ex),
+                                      true,
+                                      "instance " << k << ", options " << mask << ": "
+                                                  << p.objective << " (" << p.message
+                                                  << ") vs exhaustive " << ex.objective);
             }
         }
     }
@@ -751,7 +923,9 @@ class LlmPlacementSolverTestSuite : public TestSuite
         AddTestCase(new LlmIlpVersusExhaustiveTestCase());
         AddTestCase(new LlmIlpVersusDpTestCase());
         AddTestCase(new LlmServerPathTestCase());
+        AddTestCase(new LlmAccessPathTestCase());
         AddTestCase(new LlmIlpReductionTestCase());
+        AddTestCase(new LlmIlpOptionsVersusExhaustiveTestCase());
         AddTestCase(new LlmIlpGapTestCase());
         AddTestCase(new LlmInfeasibleTestCase());
         AddTestCase(new LlmBaselineTestCase());
