@@ -55,9 +55,10 @@ struct LlmSimulationResult
     /// A transfer simulated above this multiple of eq. 4 is flagged with its cause.
     static constexpr double SLOW_TRANSFER_RATIO = 1.5;
 
-    double analyticSeconds{0};          //!< T of the plan (eq. 1), one request
-    double computeBoundSeconds{0};      //!< Σ cp of the plan, one request: the transfer-free floor
-    double simulatedSeconds{0};         //!< Completion of every request (0 if one is unfinished)
+    double analyticSeconds{0};     //!< T of the plan (eq. 1), one request
+    double computeBoundSeconds{0}; //!< Σ cp of the plan, one request: the transfer-free floor
+    double accessSeconds{0};       //!< The user's access path in T (0 without a scenario user), s
+    double simulatedSeconds{0};    //!< Completion of every request (0 if one is unfinished)
     double simulatedComputeSeconds{0};  //!< Σ of simulated layer compute
     double simulatedTransferSeconds{0}; //!< Σ of simulated layer transfers
     std::vector<Layer> layers;          //!< Per layer

@@ -48,15 +48,20 @@ struct LlmLayer
  * @brief Public architecture configuration of a decoder-only transformer.
  *
  * Built-in profiles are computed from these hyper-parameters (the values published in each
- * model's configuration), never from typed-in totals.
+ * model's configuration), never from typed-in totals; LlmModelConfig reads them from a Hugging
+ * Face config.json. The head fields (H, H_kv, D) and the context limit are what a memory model
+ * needs (KV cache: 2 · H_kv · D elements per token and block).
  */
 struct LlmArchitecture
 {
-    /// The two decoder families with built-in profiles.
+    /// The decoder families: they decide biases, norms, the MLP and the position embedding.
     enum class Family
     {
-        OPT,  //!< Meta OPT: learned positions, biases, LayerNorm, GELU/ReLU MLP, tied head
-        LLAMA //!< Llama-2: rotary positions, no biases, RMSNorm, SwiGLU MLP, untied head
+        OPT,    //!< Meta OPT: learned positions (+2 rows), biases, LayerNorm, ReLU MLP, tied head
+        LLAMA,  //!< Llama-2: rotary positions, no biases, RMSNorm, SwiGLU MLP, GQA, untied head
+        GPT2,   //!< GPT-2: learned positions, biases, LayerNorm, GELU MLP, tied head (Conv1D)
+        NEOX,   //!< GPT-NeoX / Pythia: rotary, biases, LayerNorm, parallel blocks, untied head
+        MISTRAL //!< Mistral: as LLAMA (GQA; the sliding window holds no weights)
     };
 
     std::string name;             //!< Profile name, e.g. "opt-350m"
@@ -65,12 +70,35 @@ struct LlmArchitecture
     uint64_t hiddenSize{0};       //!< Model width d (hidden_size)
     uint64_t ffnSize{0};          //!< MLP inner width (ffn_dim / intermediate_size)
     uint32_t numLayers{0};        //!< Decoder blocks
-    uint64_t maxPositions{0};     //!< Learned position table rows (OPT: max_positions + 2)
+    uint32_t numHeads{0};         //!< Attention (query) heads H (0: unknown, q is d × d)
+    uint32_t numKvHeads{0};       //!< Key/value heads H_kv (< H: grouped-query; 0: H)
+    uint64_t headDim{0};          //!< Head dimension D (0: d / H)
+    uint64_t maxContext{0};       //!< Context limit, tokens (max_position_embeddings)
+    uint64_t maxPositions{0};     //!< Learned position rows (OPT: context + 2; GPT-2: context)
     uint64_t wordEmbedProjDim{0}; //!< OPT word_embed_proj_dim (!= d adds project_in/out)
     bool finalLayerNorm{true};    //!< A final norm before the head (OPT: do_layer_norm_before)
     bool tiedHead{true};          //!< The LM head reuses the token-embedding matrix
     uint32_t originalBits{32};    //!< Bit width the weights were trained/stored with
     double weightMaxAbs{0.3};     //!< R assumed for every layer (no per-layer statistics given)
+
+    /**
+     * @brief H_kv, the key/value heads.
+     * @return numKvHeads, or numHeads when numKvHeads is 0
+     */
+    uint32_t GetKvHeads() const;
+
+    /**
+     * @brief D, the dimension of one head.
+     * @return headDim, or d / H when headDim is 0 (0 when H is unknown)
+     */
+    uint64_t GetHeadDim() const;
+
+    /**
+     * @brief Architecture equality (all fields).
+     * @param other the architecture to compare with
+     * @return true if every field is equal
+     */
+    bool operator==(const LlmArchitecture& other) const;
 };
 
 /**
@@ -97,8 +125,9 @@ class LlmProfile
      * @brief Build the layer list of a decoder-only transformer from its configuration.
      *
      * Parameters count every weight and bias; tied weights are counted once (in the embedding).
-     * FLOPs per token count the matrix multiplies, 2 per weight-matrix element (attention
-     * score/softmax FLOPs, which depend on the context length, are not counted).
+     * Attention projections are q: d × (H·D), k and v: d × (H_kv·D), o: (H·D) × d (4d² when
+     * H·D = d and H_kv = H). FLOPs per token count the matrix multiplies, 2 per weight-matrix
+     * element (attention score/softmax FLOPs, which depend on the context length, are not counted).
      * @param arch the architecture configuration
      * @return the profile
      */
@@ -121,7 +150,8 @@ class LlmProfile
 
     /**
      * @brief Names of the built-in profiles.
-     * @return "opt-125m", "opt-350m", "opt-1.3b", "opt-6.7b", "llama-2-7b"
+     * @return "opt-125m", "opt-350m", "opt-1.3b", "opt-6.7b", "llama-2-7b", "llama-2-13b",
+     *         "llama-2-70b"
      */
     static std::vector<std::string> BuiltInNames();
 

@@ -4,6 +4,7 @@
 
 #include "edge-llm-compat.h"
 #include "llm-input-error.h"
+#include "llm-model-config.h"
 #include "ns3/command-line.h"
 
 #include <cerrno>
@@ -56,11 +57,20 @@ LlmScenarioOptions::AddToCommandLine(CommandLine& cmd)
                         "scenario",
                         "Scenario JSON file (default: the built-in OPT-350m scenario)",
                         m_scenario);
+    std::string names;
+    for (const auto& n : LlmProfile::BuiltInNames())
+    {
+        names += (names.empty() ? "" : ", ") + n;
+    }
     EdgeLlmAddTextValue(cmd,
                         "model",
-                        "Replace the model by a built-in profile (opt-125m, opt-350m, opt-1.3b, "
-                        "opt-6.7b, llama-2-7b)",
+                        "Replace the model by a built-in profile (" + names + ")",
                         m_model);
+    EdgeLlmAddTextValue(cmd,
+                        "model-config",
+                        "Replace the model by the profile of a Hugging Face config.json file "
+                        "(model_type opt, llama, gpt2, gpt_neox or mistral)",
+                        m_modelConfig);
     EdgeLlmAddTextValue(cmd,
                         "delta",
                         "Override the weight-error budget delta (positive number)",
@@ -74,6 +84,12 @@ LlmScenarioOptions::AddToCommandLine(CommandLine& cmd)
                         "max-layers-per-server",
                         "Override constraint (2d): a positive integer or \"unlimited\"",
                         m_maxLayers);
+    EdgeLlmAddTextValue(cmd,
+                        "access-path",
+                        "Count the user's access path in the objective: the user behind this "
+                        "server (1 Gbit/s, 1 ms access link unless the scenario's user says "
+                        "otherwise); \"none\": the paper's T without it",
+                        m_accessPath);
     cmd.AddValue("accept-implausible-units",
                  "Accept ccs_hz < 1e6 Hz, bps < 1e3 bit/s and storage_bytes < 1e3 B (refused by "
                  "default as a unit typed wrong)",
@@ -83,6 +99,12 @@ LlmScenarioOptions::AddToCommandLine(CommandLine& cmd)
 LlmScenario
 LlmScenarioOptions::Build() const
 {
+    if (!m_model.empty() && !m_modelConfig.empty())
+    {
+        throw LlmInputError(kSource,
+                            "--model-config",
+                            "expected either --model or --model-config, got both");
+    }
     LlmScenario s = m_scenario.empty() ? LlmScenario::BuiltInDefault()
                                        : LlmScenario::Load(m_scenario, m_acceptImplausibleUnits);
     s.SetAcceptImplausibleUnits(s.GetAcceptImplausibleUnits() || m_acceptImplausibleUnits);
@@ -93,6 +115,10 @@ LlmScenarioOptions::Build() const
             LlmProfile::BuiltIn(m_model); // throws, listing the known names
         }
         s.SetModel(LlmProfile::BuiltIn(m_model), m_model);
+    }
+    if (!m_modelConfig.empty())
+    {
+        s.SetModel(LlmProfile::FromArchitecture(LlmModelConfig::Read(m_modelConfig)));
     }
     if (!m_delta.empty())
     {
@@ -128,6 +154,35 @@ LlmScenarioOptions::Build() const
         {
             s.SetMaxLayersPerServer(PositiveInteger("--max-layers-per-server", m_maxLayers));
         }
+    }
+    if (m_accessPath == "none")
+    {
+        s.SetUser(std::nullopt);
+    }
+    else if (!m_accessPath.empty())
+    {
+        if (!s.FindServer(m_accessPath))
+        {
+            throw LlmInputError(kSource,
+                                "--access-path",
+                                "expected the name of a scenario server or \"none\", got \""
+                                    + m_accessPath + "\"");
+        }
+        LlmUser user = s.GetUser().value_or(LlmUser());
+        user.server = m_accessPath;
+        s.SetUser(user);
+    }
+    const uint32_t originalBits = s.GetModel().GetOriginalBits();
+    if (!m_modelConfig.empty() && s.GetQuantization().bMax > originalBits)
+    {
+        // A float16 checkpoint cannot keep 32 bits: say how to fix it, not only what is wrong.
+        throw LlmInputError(kSource,
+                            "--model-config",
+                            m_modelConfig + " gives a model stored with "
+                                + std::to_string(originalBits) + " bits (torch_dtype), fewer than "
+                                + "b_max = " + std::to_string(s.GetQuantization().bMax)
+                                + " of the scenario: pass --b-max=" + std::to_string(originalBits)
+                                + " or lower");
     }
     // The overrides together must still make a valid scenario (e.g. b_min <= b_max).
     s.Validate(GetSource() + " with command-line overrides");

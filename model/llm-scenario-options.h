@@ -24,14 +24,17 @@ class LlmScenarioOptions
 {
   public:
     /**
-     * @brief Register --scenario, --model, --delta, --tokens, --batch, --b-min, --b-max,
-     *        --b-step and --max-layers-per-server.
+     * @brief Register --scenario, --model, --model-config, --delta, --tokens, --batch, --b-min,
+     *        --b-max, --b-step, --max-layers-per-server and --access-path.
      * @param cmd the command line
      */
     void AddToCommandLine(CommandLine& cmd);
 
     /**
      * @brief Load the scenario (built-in default if --scenario is empty) and apply overrides.
+     *
+     * --model replaces the model by a built-in profile, --model-config by the profile of a
+     * Hugging Face config.json (LlmModelConfig); the two together are refused.
      * @return the validated scenario
      * @throws LlmInputError on a bad file or option
      */
@@ -43,6 +46,7 @@ class LlmScenarioOptions
   private:
     std::string m_scenario;               //!< --scenario: file name, empty for the built-in one
     std::string m_model;                  //!< --model: built-in profile replacing the model
+    std::string m_modelConfig;            //!< --model-config: config.json replacing the model
     std::string m_delta;                  //!< --delta: δ
     std::string m_tokens;                 //!< --tokens: n
     std::string m_batch;                  //!< --batch: β
@@ -50,6 +54,7 @@ class LlmScenarioOptions
     std::string m_bMax;                   //!< --b-max
     std::string m_bStep;                  //!< --b-step
     std::string m_maxLayers;              //!< --max-layers-per-server ("unlimited" allowed)
+    std::string m_accessPath;             //!< --access-path: the user's server, or "none"
     bool m_acceptImplausibleUnits{false}; //!< --accept-implausible-units
 };
 

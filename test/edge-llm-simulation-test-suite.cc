@@ -228,6 +228,66 @@ class LlmDelayLossTestCase : public TestCase
 
 /**
  * @ingroup edge-llm-tests
+ * A scenario user: T grows by the access path (LlmCostModel::AccessDelay), the simulation puts
+ * its user node behind the user's server and its completion time grows by about as much.
+ */
+class LlmAccessPathSimulationTestCase : public TestCase
+{
+  public:
+    LlmAccessPathSimulationTestCase()
+        : TestCase("User access path: analytic and simulated T grow by the path")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        RngSeedManager::SetSeed(2);
+        RngSeedManager::SetRun(1);
+        // Links between servers without delay, so that the access link's delay dominates the
+        // path and the run without a user pays none of it.
+        const LlmScenario plain = MeshScenario(4, 5, 128 * 1024, 1e8, 0.0);
+        LlmScenario withUser = plain;
+        withUser.SetUser(LlmUser{"s0", 1e8, 0.02});
+        // One plan (the optimum with the user), simulated without and with the user node.
+        const LlmCostModel m(withUser);
+        const LlmPlan plan = LlmSolverFactory::Create("ilp")->Solve(m);
+        const double access = m.AccessDelay(plan.placement);
+        NS_TEST_ASSERT_MSG_GT(access, 4 * 2 * 0.02, "at least the access link's delays");
+        NS_TEST_ASSERT_MSG_EQ_TOL(plan.objective,
+                                  LlmCostModel(plain).Objective(plan.placement) + access,
+                                  1e-9,
+                                  "T counts the path");
+        LlmTransportSetting t;
+        t.queueSize = "10000p";
+        const LlmSimulationResult a = LlmSimulation(plain, plan, t).Run();
+        const LlmSimulationResult b = LlmSimulation(withUser, plan, t).Run();
+        NS_TEST_ASSERT_MSG_EQ_TOL(b.accessSeconds, access, 1e-12, "reported");
+        NS_TEST_ASSERT_MSG_EQ(b.tokensCompleted, 4, "every token");
+        const double grew = b.simulatedSeconds - a.simulatedSeconds;
+        NS_TEST_ASSERT_MSG_GT(grew, 0.9 * access, "the simulated run crosses the path");
+        // Once per token and leg, plus the set-up of the two TCP connections over the access
+        // link (one round trip, 2 × 0.02 s, each).
+        NS_TEST_ASSERT_MSG_LT(grew, access + 2 * 2 * 0.02 + 0.01, "once per token and leg");
+        LlmTransportSetting elsewhere;
+        elsewhere.user = "s1";
+        bool refused = false;
+        try
+        {
+            LlmSimulation(withUser,
+                          LlmSolverFactory::Create("greedy")->Solve(LlmCostModel(withUser)),
+                          elsewhere);
+        }
+        catch (const LlmInputError& e)
+        {
+            refused = std::string(e.what()).find("behind s0") != std::string::npos;
+        }
+        NS_TEST_ASSERT_MSG_EQ(refused, true, "--user elsewhere than the scenario's user");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
  * A run longer than TCP's connection-setup retry window (about 190 s of simulated time): every
  * token completes and the compute time is still exact.
  */
@@ -721,6 +781,7 @@ class LlmSimulationTestSuite : public TestSuite
         AddTestCase(new LlmOutputsTestCase());
         AddTestCase(new LlmIdealFidelityTestCase());
         AddTestCase(new LlmDelayLossTestCase());
+        AddTestCase(new LlmAccessPathSimulationTestCase());
         AddTestCase(new LlmLongRunTestCase());
         AddTestCase(new LlmUdpLossTestCase());
         AddTestCase(new LlmUserTopologyTestCase());

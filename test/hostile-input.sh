@@ -56,6 +56,8 @@ expect 1 "ctrl.json: servers[1].name: expected a non-empty name of printable cha
 expect 1 "many.json: servers: expected at most 4096 servers" "$plan" --scenario=many.json
 expect 1 'type.json: servers[0].ccs_hz: expected a positive number, got "fast"' "$plan" --scenario=type.json
 expect 1 "missing.json: cannot open the file for reading" "$plan" --scenario=missing.json
+printf '{"model_type": "llama", "hidden_size": "4096"}\n' >"$work/config.json"
+expect 1 'config.json: hidden_size: expected a positive integer (the model width d)' "$plan" --model-config=config.json
 expect 1 "simulation: expected a run of at most 1e+08 s of simulated time" "$simulate" --scenario=slow.json --solver=greedy --accept-implausible-units
 expect 1 "slow.json: servers[0].ccs_hz: expected a clock in Hz (operations per second) of at least 1e+06, got 1e-06" "$simulate" --scenario=slow.json --solver=greedy
 expect 1 "ghz.json: servers[0].ccs_hz: expected a clock in Hz (operations per second) of at least 1e+06, got 2; did you mean 2e+09 (GHz typed as Hz)?" "$plan" --scenario=ghz.json
@@ -77,6 +79,8 @@ expect 1 'command line: --time-limit: expected a time limit' "$plan" --time-limi
 expect 1 'command line: --gap: expected a relative gap 0 <= gap < 1, got "5"' "$plan" --gap=5
 expect 1 'command line: --ilp-formulation: expected auto, layered or server-path, got "foo"' "$plan" --ilp-formulation=foo
 expect 1 "/nonexistent/x.json: cannot write the results" "$simulate" --output=/nonexistent/x.json
+expect 1 'command line: --access-path: expected the name of a scenario server or "none", got "mars"' "$plan" --access-path=mars
+expect 1 "command line: --user: the scenario's user is behind edge0" "$simulate" --access-path=edge0 --user=edge1 --tokens=1
 expect 1 "--runs" "$sweep" --runs=-1 --output-dir=sw
 expect 1 "--grid" "$sweep" --grid=inf --output-dir=sw
 expect 1 "--grid" "$sweep" --grid=,,, --output-dir=sw

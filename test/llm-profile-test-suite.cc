@@ -137,6 +137,71 @@ class LlmOpt350mExactTestCase : public TestCase
 
 /**
  * @ingroup edge-llm-tests
+ * Llama-2 profiles against the exact Hugging Face parameter counts, grouped-query attention
+ * and the head fields of every built-in profile.
+ */
+class LlmLlamaExactTestCase : public TestCase
+{
+  public:
+    LlmLlamaExactTestCase()
+        : TestCase("Llama-2 7b, 13b and 70b match the published parameter counts exactly")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        // Embeddings, q, k, v, o, gate, up, down, two RMSNorms per block, final norm, lm_head.
+        const LlmProfile l7 = LlmProfile::BuiltIn("llama-2-7b");
+        NS_TEST_ASSERT_MSG_EQ(l7.GetLayer(1).params, 202383360ULL, "Llama-2-7b decoder block");
+        NS_TEST_ASSERT_MSG_EQ(l7.GetTotalParams(), 6738415616ULL, "Llama-2-7b total");
+        NS_TEST_ASSERT_MSG_EQ(LlmProfile::BuiltIn("llama-2-13b").GetTotalParams(),
+                              13015864320ULL,
+                              "Llama-2-13b total");
+        const LlmProfile l70 = LlmProfile::BuiltIn("llama-2-70b");
+        NS_TEST_ASSERT_MSG_EQ(l70.GetTotalParams(), 68976648192ULL, "Llama-2-70b total");
+        NS_TEST_ASSERT_MSG_EQ(l70.GetNLayers(), 82, "embedding + 80 blocks + head");
+        // Grouped-query attention: k_proj and v_proj are 8192 × (8 · 128).
+        NS_TEST_ASSERT_MSG_EQ(l70.GetLayer(1).params,
+                              2ULL * 8192 * 8192 + 2ULL * 8192 * 1024 + 3ULL * 8192 * 28672
+                                  + 2ULL * 8192,
+                              "Llama-2-70b decoder block");
+        NS_TEST_ASSERT_MSG_EQ_TOL(
+            l70.GetLayer(1).flopsPerToken,
+            2.0 * (2.0 * 8192 * 8192 + 2.0 * 8192 * 1024 + 3.0 * 8192 * 28672),
+            0.5,
+            "Llama-2-70b block FLOPs");
+
+        // Head fields: H · D = d for every built-in; H_kv = H except Llama-2-70b.
+        for (const auto& name : LlmProfile::BuiltInNames())
+        {
+            const LlmArchitecture a = LlmProfile::BuiltInArchitecture(name);
+            NS_TEST_ASSERT_MSG_EQ(a.numHeads * a.headDim, a.hiddenSize, name << ": H · D = d");
+            NS_TEST_ASSERT_MSG_EQ(a.GetHeadDim(), a.headDim, name << ": head dimension");
+            NS_TEST_ASSERT_MSG_EQ(a.GetKvHeads(),
+                                  (name == "llama-2-70b" ? 8U : a.numHeads),
+                                  name << ": KV heads");
+            const bool opt = a.family == LlmArchitecture::Family::OPT;
+            NS_TEST_ASSERT_MSG_EQ(a.maxContext, (opt ? 2048U : 4096U), name << ": context");
+        }
+        NS_TEST_ASSERT_MSG_EQ(LlmProfile::BuiltInArchitecture("opt-125m").numHeads, 12, "125m");
+        NS_TEST_ASSERT_MSG_EQ(LlmProfile::BuiltInArchitecture("opt-350m").numHeads, 16, "350m");
+        NS_TEST_ASSERT_MSG_EQ(LlmProfile::BuiltInArchitecture("opt-1.3b").numHeads, 32, "1.3b");
+        NS_TEST_ASSERT_MSG_EQ(LlmProfile::BuiltInArchitecture("opt-6.7b").numHeads, 32, "6.7b");
+        NS_TEST_ASSERT_MSG_EQ(LlmProfile::BuiltInArchitecture("llama-2-13b").numHeads, 40, "13b");
+
+        // Unset head fields fall back to H_kv = H and D = d / H (q, k, v, o: d × d).
+        LlmArchitecture a = LlmProfile::BuiltInArchitecture("llama-2-7b");
+        a.numKvHeads = 0;
+        a.headDim = 0;
+        NS_TEST_ASSERT_MSG_EQ(a.GetKvHeads(), 32, "default KV heads");
+        NS_TEST_ASSERT_MSG_EQ(a.GetHeadDim(), 128, "default head dimension");
+        NS_TEST_ASSERT_MSG_EQ((LlmProfile::FromArchitecture(a) == l7), true, "same profile");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
  * The LLM profile suite.
  */
 class LlmProfileTestSuite : public TestSuite
@@ -145,13 +210,17 @@ class LlmProfileTestSuite : public TestSuite
     LlmProfileTestSuite()
         : TestSuite("edge-llm-profile", TestSuite::Type::UNIT)
     {
-        // Published counts: OPT paper / Hugging Face model cards, Llama-2 paper (6.74 B).
+        // Published counts: OPT paper / Hugging Face model cards, Llama-2 paper (6.74 B) and
+        // the Hugging Face checkpoints of Llama-2-13b and -70b.
         AddTestCase(new LlmBuiltInProfileTestCase("opt-125m", 125e6));
         AddTestCase(new LlmBuiltInProfileTestCase("opt-350m", 331e6));
         AddTestCase(new LlmBuiltInProfileTestCase("opt-1.3b", 1.316e9));
         AddTestCase(new LlmBuiltInProfileTestCase("opt-6.7b", 6.658e9));
         AddTestCase(new LlmBuiltInProfileTestCase("llama-2-7b", 6.74e9));
+        AddTestCase(new LlmBuiltInProfileTestCase("llama-2-13b", 13.016e9));
+        AddTestCase(new LlmBuiltInProfileTestCase("llama-2-70b", 68.977e9));
         AddTestCase(new LlmOpt350mExactTestCase());
+        AddTestCase(new LlmLlamaExactTestCase());
     }
 };
 

@@ -5,6 +5,7 @@
 #include "ns3/llm-scenario-options.h"
 #include "ns3/test.h"
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,63 @@ class LlmScenarioOptionsTestCase : public TestCase
 
 /**
  * @ingroup edge-llm-tests
+ * --model-config replaces the model by the profile of a Hugging Face config.json.
+ */
+class LlmModelConfigOptionTestCase : public TestCase
+{
+  public:
+    LlmModelConfigOptionTestCase()
+        : TestCase("--model-config replaces the model")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        // test/data next to this file (__FILE__ is absolute in CMake builds; waf builds give a
+        // relative one, and NS_TEST_SOURCEDIR instead).
+        std::filesystem::path data = std::filesystem::path(__FILE__).parent_path() / "data";
+#ifdef NS_TEST_SOURCEDIR
+        if (!std::filesystem::is_directory(data))
+        {
+            data = std::filesystem::path(NS_TEST_SOURCEDIR) / "data";
+        }
+#endif
+        const std::string config = (data / "llama-2-7b-config.json").string();
+        LlmScenario s;
+        NS_TEST_ASSERT_MSG_EQ(BuildError({"prog", "--model-config=" + config, "--b-max=16"}, &s),
+                              "",
+                              "a config.json with --b-max for its float16 weights");
+        NS_TEST_ASSERT_MSG_EQ(s.GetModel().GetName(), "meta-llama/Llama-2-7b-hf", "model name");
+        NS_TEST_ASSERT_MSG_EQ(s.GetModel().GetOriginalBits(), 16, "torch_dtype float16");
+        NS_TEST_ASSERT_MSG_EQ(
+            (s.GetModel().GetLayers() == LlmProfile::BuiltIn("llama-2-7b").GetLayers()),
+            true,
+            "the layers of the built-in Llama-2-7b");
+        NS_TEST_ASSERT_MSG_EQ(s.GetModelReference(), "", "saved explicitly, not as a name");
+        NS_TEST_ASSERT_MSG_EQ(s.GetQuantization().bMax, 16, "b_max");
+        NS_TEST_ASSERT_MSG_EQ((LlmScenario::Parse(s.ToJson(), "saved.json") == s),
+                              true,
+                              "saved with the model expanded, loaded back equal");
+
+        NS_TEST_EXPECT_MSG_EQ(BuildError({"prog", "--model-config=" + config}),
+                              "command line: --model-config: " + config
+                                  + " gives a model stored with 16 bits (torch_dtype), fewer "
+                                    "than b_max = 32 of the scenario: pass --b-max=16 or lower",
+                              "b_max above the stored precision");
+        NS_TEST_EXPECT_MSG_EQ(
+            BuildError({"prog", "--model=opt-125m", "--model-config=" + config}),
+            "command line: --model-config: expected either --model or --model-config, got both",
+            "both refused");
+        NS_TEST_EXPECT_MSG_EQ(BuildError({"prog", "--model-config=/nonexistent/config.json"}),
+                              "/nonexistent/config.json: cannot open the model configuration "
+                              "file for reading",
+                              "missing file");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
  * The scenario options suite.
  */
 class LlmScenarioOptionsTestSuite : public TestSuite
@@ -112,6 +170,7 @@ class LlmScenarioOptionsTestSuite : public TestSuite
         : TestSuite("edge-llm-scenario-options", TestSuite::Type::UNIT)
     {
         AddTestCase(new LlmScenarioOptionsTestCase());
+        AddTestCase(new LlmModelConfigOptionTestCase());
     }
 };
 
