@@ -94,6 +94,9 @@ expect 1 "--sizes" "$bin/edge-llm-solver-benchmark" --sizes=4x4junk
 expect 1 'command line: --drawn: expected omega or ccs, got "fig5"' "$bin/edge-llm-solver-benchmark" --drawn=fig5
 expect 1 "command line: --plot: draws the --growth table" "$bin/edge-llm-solver-benchmark" --plot=x.png
 expect 1 "command line: --runs" "$bin/edge-llm-solver-benchmark" --drawn=ccs --runs=0
+"$bin/edge-llm-codec" --tokens=4 --hidden=8 --write-tensors="$work/act.safetensors" >/dev/null && head -c 250 "$work/act.safetensors" >"$work/cut.safetensors"
+expect 1 'cut.safetensors: "activation".data_offsets: expected offsets within the' "$bin/edge-llm-codec" --tensors=cut.safetensors --tensor=activation
+expect 1 'command line: --tokens: expected an integer 1 ... 1000000, got "0"' "$bin/edge-llm-codec" --tokens=0
 
 # --merge refuses another sweep's part files, names a truncated one, lists missing run indices.
 m=(--model=opt-125m --tokens=2 --grid=1e8 --no-simulation --solvers=greedy --output-dir=m --quiet)
