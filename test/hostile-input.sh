@@ -94,6 +94,9 @@ expect 1 "--sizes" "$bin/edge-llm-solver-benchmark" --sizes=4x4junk
 expect 1 'command line: --drawn: expected omega or ccs, got "fig5"' "$bin/edge-llm-solver-benchmark" --drawn=fig5
 expect 1 "command line: --plot: draws the --growth table" "$bin/edge-llm-solver-benchmark" --plot=x.png
 expect 1 "command line: --runs" "$bin/edge-llm-solver-benchmark" --drawn=ccs --runs=0
+expect 1 'command line: --edges: expected an integer 1 ... 4096, got "-3"' "$bin/edge-llm-topology" --edges=-3
+expect 1 'command line: --density: expected a probability 0 < p <= 1, got "2"' "$bin/edge-llm-topology" --density=2
+expect 1 "missing.txt: cannot open the file for reading" "$bin/edge-llm-topology" --inet=missing.txt
 "$bin/edge-llm-codec" --tokens=4 --hidden=8 --write-tensors="$work/act.safetensors" >/dev/null && head -c 250 "$work/act.safetensors" >"$work/cut.safetensors"
 expect 1 'cut.safetensors: "activation".data_offsets: expected offsets within the' "$bin/edge-llm-codec" --tensors=cut.safetensors --tensor=activation
 expect 1 'command line: --tokens: expected an integer 1 ... 1000000, got "0"' "$bin/edge-llm-codec" --tokens=0
