@@ -8,6 +8,8 @@
 //   edge-llm-simulate --scenario=my.json --solver=greedy --requests=4 --RngRun=3
 //   edge-llm-simulate --plan=plan.json --loss=1e-4 --congestion-control=TcpCubic
 //   edge-llm-simulate --tokens=8 --pcap=trace --flowmon-xml=flows.xml --token-csv=tokens.csv
+//   edge-llm-simulate --link-trace=trace.csv          # links' rates change during the run
+//   edge-llm-simulate --link-trace-random=10:0.3:1    # every 10 s, a seeded log-normal factor
 //
 // The servers of the scenario become nodes joined by point-to-point links (rates Ω_ij, delays
 // delay_s); each layer's server holds every token's activation for its compute time (eq. 3 per
@@ -33,7 +35,7 @@ main(int argc, char* argv[])
     LlmProgramOptions options(cmd,
                               LlmProgramOptions::SCENARIO | LlmProgramOptions::SOLVER
                                   | LlmProgramOptions::PLAN | LlmProgramOptions::TRANSPORT
-                                  | LlmProgramOptions::OUTPUTS);
+                                  | LlmProgramOptions::OUTPUTS | LlmProgramOptions::LINK_TRACE);
     std::string output;
     EdgeLlmAddTextValue(cmd,
                         "output",
@@ -59,6 +61,10 @@ main(int argc, char* argv[])
         const LlmTransportSetting& setting = options.GetSetting();
         LlmSimulation simulation(scenario, plan, setting);
         simulation.SetOutputs(options.GetOutputs());
+        if (const auto trace = options.MakeLinkTrace(scenario, plan))
+        {
+            simulation.SetLinkTrace(*trace); // the plan and T stay those of the static links
+        }
         const LlmSimulationResult r = simulation.Run();
 
         std::printf("Plan: %s %s, %zu layers on %zu servers, quantization ratio %.2f %%\n",

@@ -10,6 +10,8 @@
 #include "ns3/llm-solver-factory.h"
 #include "ns3/llm-text-parse.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <regex>
 #include <sstream>
 #include <tuple>
@@ -41,7 +43,10 @@ GovernedDefaults()
         {"ns3::LlmMessenger", "Transport", "--transport", nullptr},
         {"ns3::LlmMessenger", "TcpBufferSize", "--socket-buffer", nullptr},
         {"ns3::PointToPointNetDevice", "Mtu", "--mtu", nullptr},
-        {"ns3::PointToPointNetDevice", "DataRate", "the scenario's link rates (Omega_ij)", nullptr},
+        {"ns3::PointToPointNetDevice",
+         "DataRate",
+         "the scenario's link rates (Omega_ij) and --link-trace",
+         nullptr},
         {"ns3::PointToPointChannel",
          "Delay",
          "the scenario's delay_s, --d2d-delay, --wan-delay and --ideal",
@@ -221,6 +226,22 @@ LlmProgramOptions::LlmProgramOptions(CommandLine& cmd, unsigned groups)
             "Write the placement table (analytic vs simulated per layer) to this CSV "
             "file",
             m_outputs.placementCsv);
+    }
+    if (groups & LINK_TRACE)
+    {
+        EdgeLlmAddTextValue(cmd,
+                            "link-trace",
+                            "Make the links' rates follow this CSV trace during the run (header "
+                            "time_s,from,to,bps; rows sorted by time; the plan and T use the "
+                            "static rates)",
+                            m_linkTrace);
+        EdgeLlmAddTextValue(
+            cmd,
+            "link-trace-random",
+            "PERIOD:SIGMA:SEED[:HORIZON]: every PERIOD s, multiply the rate of each link the "
+            "plan crosses by a log-normal factor of mean 1 (log spread SIGMA), within 0.1 ... 10 x "
+            "its static rate, until HORIZON s (default 2 x requests x T); SEED 1 ... 4294967295",
+            m_linkTraceRandom);
     }
 }
 
@@ -496,6 +517,59 @@ LlmProgramOptions::Read()
         m_setting = t;
         m_settings = {t};
     }
+    if (!m_linkTrace.empty() && !m_linkTraceRandom.empty())
+    {
+        throw LlmInputError(kSource,
+                            "--link-trace-random",
+                            "given together with --link-trace: give one of them");
+    }
+    if (!m_linkTraceRandom.empty())
+    {
+        const std::string option = "--link-trace-random";
+        std::vector<std::string> parts;
+        std::stringstream ss(m_linkTraceRandom);
+        std::string part;
+        while (std::getline(ss, part, ':'))
+        {
+            parts.push_back(part);
+        }
+        if (parts.size() < 3 || parts.size() > 4 || m_linkTraceRandom.back() == ':')
+        {
+            throw LlmInputError(kSource,
+                                option,
+                                "expected PERIOD:SIGMA:SEED or PERIOD:SIGMA:SEED:HORIZON (e.g. "
+                                "10:0.3:1), got \""
+                                    + m_linkTraceRandom + "\"");
+        }
+        m_random.periodSeconds = LlmTextParse::Number(kSource,
+                                                      option + " PERIOD",
+                                                      parts[0],
+                                                      1e-9,
+                                                      LlmLinkTrace::MAX_TIME_SECONDS,
+                                                      "a period of 1e-9 ... 1e9 s");
+        m_random.sigma = LlmTextParse::Number(kSource,
+                                              option + " SIGMA",
+                                              parts[1],
+                                              0,
+                                              5,
+                                              "a log spread 0 ... 5");
+        m_random.seed = static_cast<uint32_t>(LlmTextParse::Integer(kSource,
+                                                                    option + " SEED",
+                                                                    parts[2],
+                                                                    1,
+                                                                    UINT32_MAX,
+                                                                    "a seed 1 ... 4294967295"));
+        m_randomHorizon = parts.size() == 4;
+        if (m_randomHorizon)
+        {
+            m_random.horizonSeconds = LlmTextParse::Number(kSource,
+                                                           option + " HORIZON",
+                                                           parts[3],
+                                                           0,
+                                                           LlmLinkTrace::MAX_TIME_SECONDS,
+                                                           "a horizon of 0 ... 1e9 s");
+        }
+    }
     if (m_groups & VARIANTS)
     {
         std::stringstream vs(m_variants);
@@ -586,6 +660,52 @@ const LlmSimulationOutputs&
 LlmProgramOptions::GetOutputs() const
 {
     return m_outputs;
+}
+
+std::optional<LlmLinkTrace>
+LlmProgramOptions::MakeLinkTrace(const LlmScenario& scenario, const LlmPlan& plan) const
+{
+    if (!m_linkTrace.empty())
+    {
+        return LlmLinkTrace::Load(m_linkTrace, scenario);
+    }
+    if (m_linkTraceRandom.empty() || !plan.HasPlacement())
+    {
+        return std::nullopt;
+    }
+    // The links the plan's traffic crosses, both directions: consecutive layers' servers, the
+    // request source's server to the first layer's and the last layer's back to it.
+    std::vector<std::size_t> path;
+    const auto& user = scenario.GetUser();
+    const std::string& userServer = user ? user->server : m_setting.user;
+    const auto source = scenario.FindServer(userServer);
+    path.push_back(source.value_or(plan.placement.front().server));
+    for (const LlmLayerAssignment& a : plan.placement)
+    {
+        path.push_back(a.server);
+    }
+    path.push_back(path.front());
+    std::vector<std::pair<std::string, std::string>> links;
+    const auto& servers = scenario.GetServers();
+    for (std::size_t k = 0; k + 1 < path.size(); ++k)
+    {
+        const std::string& a = servers.at(path[k]).name;
+        const std::string& b = servers.at(path[k + 1]).name;
+        for (const LlmLink& l : scenario.GetLinks())
+        {
+            if (a != b && ((l.from == a && l.to == b) || (l.from == b && l.to == a)))
+            {
+                links.emplace_back(l.from, l.to);
+            }
+        }
+    }
+    LlmLinkTrace::RandomProcess process = m_random;
+    if (!m_randomHorizon)
+    {
+        process.horizonSeconds =
+            std::max(2 * m_setting.requests * plan.objective, process.periodSeconds);
+    }
+    return LlmLinkTrace::Random(scenario, process, links, "--link-trace-random");
 }
 
 } // namespace ns3

@@ -5,10 +5,12 @@
 
 #include "llm-simulation.h"
 #include "llm-transport-setting.h"
+#include "ns3/llm-link-trace.h"
 #include "ns3/llm-placement-solver.h"
 #include "ns3/llm-scenario-options.h"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +25,8 @@ class CommandLine;
  *        the scenario (--scenario, --model, --delta, ...), the solver (--solver or --solvers,
  *        --time-limit, --gap, --plan), the transport setting (--transport, --mtu, --loss, ...,
  *        see LlmTransportSetting) and the output files (--pcap, --ascii, --flowmon-xml,
- *        --netanim, --token-csv, --placement-csv).
+ *        --netanim, --token-csv, --placement-csv) and links that change during the run
+ *        (--link-trace, --link-trace-random).
  *
  * Construct before CommandLine::Parse (so that --ns3::... overrides can be told apart), parse,
  * then call Read(). Every value arrives as text and is checked whole: `--mtu=1500.7`,
@@ -37,13 +40,14 @@ class LlmProgramOptions
     /// Option groups a program takes.
     enum Group : unsigned
     {
-        SCENARIO = 1,   //!< --scenario and its overrides
-        SOLVER = 2,     //!< --solver, --time-limit, --gap, --verbose
-        SOLVERS = 4,    //!< --solvers (a list), --time-limit, --gap
-        PLAN = 8,       //!< --plan: simulate a given plan file
-        TRANSPORT = 16, //!< the LlmTransportSetting keys, --name
-        VARIANTS = 32,  //!< --variants: more transport settings
-        OUTPUTS = 64,   //!< --pcap, --ascii, --flowmon-xml, --netanim, --token-csv, ...
+        SCENARIO = 1,     //!< --scenario and its overrides
+        SOLVER = 2,       //!< --solver, --time-limit, --gap, --verbose
+        SOLVERS = 4,      //!< --solvers (a list), --time-limit, --gap
+        PLAN = 8,         //!< --plan: simulate a given plan file
+        TRANSPORT = 16,   //!< the LlmTransportSetting keys, --name
+        VARIANTS = 32,    //!< --variants: more transport settings
+        OUTPUTS = 64,     //!< --pcap, --ascii, --flowmon-xml, --netanim, --token-csv, ...
+        LINK_TRACE = 128, //!< --link-trace, --link-trace-random: Ω_ij(t) during the run
     };
 
     /**
@@ -104,6 +108,18 @@ class LlmProgramOptions
     /// @return the output files
     const LlmSimulationOutputs& GetOutputs() const;
 
+    /**
+     * @brief The link trace of the options: read from --link-trace, or drawn by
+     *        --link-trace-random=PERIOD:SIGMA:SEED[:HORIZON] on the links the plan's traffic
+     *        crosses (both directions; horizon default 2 × requests × T, at least one period).
+     * @param scenario the scenario the trace's rows name
+     * @param plan the plan to be simulated
+     * @return the trace, or nothing without either option
+     * @throws LlmInputError on a bad trace file or random process
+     */
+    std::optional<LlmLinkTrace> MakeLinkTrace(const LlmScenario& scenario,
+                                              const LlmPlan& plan) const;
+
   private:
     CommandLine* m_cmd;            //!< The command line
     unsigned m_groups;             //!< Groups registered
@@ -124,6 +140,10 @@ class LlmProgramOptions
     LlmTransportSetting m_setting;                //!< The setting
     std::vector<LlmTransportSetting> m_settings;  //!< Setting and variants
     LlmSimulationOutputs m_outputs;               //!< Output files
+    std::string m_linkTrace;                      //!< --link-trace
+    std::string m_linkTraceRandom;                //!< --link-trace-random, as given
+    LlmLinkTrace::RandomProcess m_random;         //!< --link-trace-random, read
+    bool m_randomHorizon{false};                  //!< --link-trace-random gave a horizon
     std::map<std::string, std::string> m_initial; //!< ns-3 defaults before parsing
 };
 

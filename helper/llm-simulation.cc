@@ -17,7 +17,9 @@
 #include "ns3/names.h"
 #include "ns3/node-list.h"
 #include "ns3/packet.h"
+#include "ns3/point-to-point-channel.h"
 #include "ns3/point-to-point-helper.h"
+#include "ns3/point-to-point-net-device.h"
 #include "ns3/pointer.h"
 #include "ns3/queue-item.h"
 #include "ns3/rng-seed-manager.h"
@@ -79,6 +81,41 @@ CheckWritable(const std::string& path, const std::string& what)
     {
         std::remove(path.c_str());
     }
+}
+
+/// The point-to-point device of node a on a link to node b (null: no such link).
+Ptr<PointToPointNetDevice>
+FindP2pDevice(Ptr<Node> a, Ptr<Node> b)
+{
+    for (uint32_t d = 0; d < a->GetNDevices(); ++d)
+    {
+        Ptr<PointToPointNetDevice> dev = DynamicCast<PointToPointNetDevice>(a->GetDevice(d));
+        Ptr<PointToPointChannel> channel =
+            dev ? DynamicCast<PointToPointChannel>(dev->GetChannel()) : nullptr;
+        if (!channel)
+        {
+            continue;
+        }
+        for (std::size_t k = 0; k < channel->GetNDevices(); ++k)
+        {
+            Ptr<NetDevice> other = channel->GetDevice(k);
+            if (other != dev && other->GetNode() == b)
+            {
+                return dev;
+            }
+        }
+    }
+    return nullptr;
+}
+
+/// A row of the link trace: the device sends at the new rate from its next packet on.
+void
+ChangeRate(Ptr<PointToPointNetDevice> device, DataRate rate, uint64_t* changes)
+{
+    NS_LOG_INFO("link trace: node " << device->GetNode()->GetId() << " device "
+                                    << device->GetIfIndex() << " now sends at " << rate);
+    device->SetDataRate(rate);
+    ++*changes;
 }
 
 /// A run of this process switched packet metadata on (it then stays on).
@@ -153,7 +190,42 @@ LlmSimulation::SlowTransferCause(std::size_t from, std::size_t to) const
                       "headers, ACKs, queueing or a shared medium)",
                       bps / 1e6);
     }
-    return a + " -> " + b + ": " + buf;
+    // A trace that changed the link explains more than its static Ω does.
+    std::string traced;
+    double lo = INFINITY;
+    double hi = 0;
+    for (const LlmLinkTrace::Row& row : m_linkTrace.GetRows())
+    {
+        if (row.from == a && row.to == b)
+        {
+            lo = std::min(lo, row.bps);
+            hi = std::max(hi, row.bps);
+        }
+    }
+    if (hi > 0 && lo == hi)
+    {
+        char note[256];
+        std::snprintf(note,
+                      sizeof(note),
+                      "link trace: its rate was set to %.3g Mbit/s during the run against the "
+                      "static %.3g Mbit/s of eq. 4; ",
+                      lo / 1e6,
+                      bps / 1e6);
+        traced = note;
+    }
+    else if (hi > 0)
+    {
+        char note[256];
+        std::snprintf(note,
+                      sizeof(note),
+                      "link trace: its rate went %.3g ... %.3g Mbit/s during the run against "
+                      "the static %.3g Mbit/s of eq. 4; ",
+                      lo / 1e6,
+                      hi / 1e6,
+                      bps / 1e6);
+        traced = note;
+    }
+    return a + " -> " + b + ": " + traced + buf;
 }
 
 uint64_t
@@ -311,6 +383,18 @@ LlmSimulationResult::ToText() const
                   static_cast<unsigned long long>(dropsQueue),
                   static_cast<unsigned long long>(dropsWifi));
     out += buf;
+    if (!linkTraceSource.empty())
+    {
+        std::snprintf(buf,
+                      sizeof(buf),
+                      "Link trace: %llu rows on %llu links (%llu built by the run), %llu rate "
+                      "changes applied; the plan and T use the static Omega_ij\n",
+                      static_cast<unsigned long long>(linkTraceRows),
+                      static_cast<unsigned long long>(linkTraceLinks),
+                      static_cast<unsigned long long>(linkTraceLinksSimulated),
+                      static_cast<unsigned long long>(linkRateChanges));
+        out += buf;
+    }
     std::snprintf(buf,
                   sizeof(buf),
                   "Wall time %.2f s for %.6g simulated seconds, %llu events\n",
@@ -360,6 +444,14 @@ LlmSimulationResult::ToJson() const
                          {"rx_packets", packetsReceived},
                          {"lost_packets", packetsLost},
                          {"mean_delay_s", meanDelaySeconds}};
+    if (!linkTraceSource.empty())
+    {
+        j["link_trace"] = {{"source", linkTraceSource},
+                           {"rows", linkTraceRows},
+                           {"links", linkTraceLinks},
+                           {"links_simulated", linkTraceLinksSimulated},
+                           {"rate_changes", linkRateChanges}};
+    }
     j["layers"] = nlohmann::ordered_json::array();
     for (const Layer& l : layers)
     {
@@ -458,6 +550,106 @@ LlmSimulation::SetNodes(const NodeContainer& servers, Ptr<Node> client)
 }
 
 void
+LlmSimulation::SetLinkTrace(const LlmLinkTrace& trace)
+{
+    const std::string source = trace.GetSource().empty() ? "link trace" : trace.GetSource();
+    std::map<std::pair<std::string, std::string>, std::size_t> firstLine;
+    for (const LlmLinkTrace::Row& row : trace.GetRows())
+    {
+        firstLine.insert({{row.from, row.to}, row.line});
+    }
+    for (const auto& [link, line] : firstLine)
+    {
+        const std::string field = line ? "line " + std::to_string(line) : std::string();
+        const auto i = m_scenario.FindServer(link.first);
+        const auto j = m_scenario.FindServer(link.second);
+        const bool exists = i && j
+                            && std::any_of(m_scenario.GetLinks().begin(),
+                                           m_scenario.GetLinks().end(),
+                                           [&link = link](const LlmLink& l) {
+                                               return l.from == link.first && l.to == link.second;
+                                           });
+        if (!exists)
+        {
+            throw LlmInputError(source,
+                                field,
+                                "the simulated scenario has no link " + link.first + " -> "
+                                    + link.second);
+        }
+        if (m_setting.d2d != "p2p" && m_scenario.IsD2d(*i, *j))
+        {
+            throw LlmInputError(source,
+                                field,
+                                link.first + " -> " + link.second
+                                    + " is a D2D link, carried over Wi-Fi (d2d=" + m_setting.d2d
+                                    + "), whose rate the PHY sets: a trace changes point-to-point "
+                                      "links only (with Wi-Fi, the WAN links to the cloud); "
+                                      "simulate it with d2d=p2p");
+        }
+    }
+    m_linkTrace = trace;
+}
+
+void
+LlmSimulation::ApplyLinkTrace(const NodeContainer& servers, LlmSimulationResult& r) const
+{
+    if (m_linkTrace.IsEmpty())
+    {
+        return;
+    }
+    r.linkTraceSource = m_linkTrace.GetSource();
+    r.linkTraceRows = m_linkTrace.GetRows().size();
+    // Per traced link: the device at i on the link to j and the rate it sends at (null: the run
+    // did not build the link).
+    std::map<std::pair<std::string, std::string>, std::pair<Ptr<PointToPointNetDevice>, uint64_t>>
+        devices;
+    for (const auto& [from, to] : m_linkTrace.GetLinks())
+    {
+        ++r.linkTraceLinks;
+        Ptr<PointToPointNetDevice> device = FindP2pDevice(servers.Get(*m_scenario.FindServer(from)),
+                                                          servers.Get(*m_scenario.FindServer(to)));
+        uint64_t rate = 0;
+        if (device)
+        {
+            ++r.linkTraceLinksSimulated;
+            DataRateValue v;
+            device->GetAttribute("DataRate", v);
+            rate = v.Get().GetBitRate();
+        }
+        else if (m_servers.GetN() > 0)
+        {
+            throw LlmInputError(m_linkTrace.GetSource(),
+                                "",
+                                "no point-to-point link joins the nodes of " + from + " and " + to
+                                    + " (a trace changes point-to-point devices' DataRate)");
+        }
+        devices[{from, to}] = {device, rate};
+    }
+    for (const LlmLinkTrace::Row& row : m_linkTrace.GetRows())
+    {
+        auto& [device, current] = devices[{row.from, row.to}];
+        const uint64_t rate = static_cast<uint64_t>(std::llround(row.bps));
+        if (!device || rate == current)
+        {
+            continue;
+        }
+        current = rate;
+        if (row.timeSeconds == 0)
+        {
+            ChangeRate(device, DataRate(rate), &r.linkRateChanges);
+        }
+        else
+        {
+            Simulator::Schedule(Seconds(row.timeSeconds),
+                                &ChangeRate,
+                                device,
+                                DataRate(rate),
+                                &r.linkRateChanges);
+        }
+    }
+}
+
+void
 LlmSimulation::SetOutputs(const LlmSimulationOutputs& outputs)
 {
     m_outputs = outputs;
@@ -517,6 +709,10 @@ LlmSimulation::Run()
     SimulatorGuard guard;
     const LlmTransportSetting& t = m_setting;
     const LlmScenario& s = m_scenario;
+    // A trace that slows links stretches the run: the safety limit and UDP's token timeout
+    // grow by its worst slowdown (1 without a trace).
+    const double slowdown = m_linkTrace.GetMaxSlowdown();
+    const double limitSeconds = std::min(m_limit * slowdown, 9e9); // ns-3 Time: about 9.2e9 s
 
     LlmPlacementHelper placement(s);
     placement.SetPlan(m_plan);
@@ -579,8 +775,9 @@ LlmSimulation::Run()
         placement.SetClientAttribute(
             "TokenTimeout",
             TimeValue(Seconds(
-                10 * (t.requests * m_plan.objective / s.GetWorkload().tokens + m_tokenDelaySeconds)
-                + 1)));
+                (10 * (t.requests * m_plan.objective / s.GetWorkload().tokens + m_tokenDelaySeconds)
+                 + 1)
+                * slowdown)));
     }
     placement.Install(servers, client);
     placement.AssignStreams(1);
@@ -605,6 +802,7 @@ LlmSimulation::Run()
     Config::ConnectWithoutContextFailSafe(
         "/NodeList/*/$ns3::TrafficControlLayer/RootQueueDiscList/*/Drop",
         MakeBoundCallback(&CountDiscDrop, &r.dropsQueue));
+    ApplyLinkTrace(servers, r);
 
     if (!m_outputs.pcapPrefix.empty())
     {
@@ -659,7 +857,7 @@ LlmSimulation::Run()
     }
 
     const auto wallStart = std::chrono::steady_clock::now();
-    const Time limit = Seconds(m_limit);
+    const Time limit = Seconds(limitSeconds);
     Simulator::Stop(limit); // safety net only: the recorder stops at the last token
     Simulator::Run();
     r.wallSeconds =
@@ -686,7 +884,7 @@ LlmSimulation::Run()
     r.tokensUnfinished =
         r.tokensRequested - std::min(r.tokensRequested, r.tokensCompleted + r.tokensFailed);
     r.stoppedBySafetyLimit = r.tokensUnfinished > 0 && Simulator::Now() >= limit;
-    r.safetyLimitSeconds = m_limit;
+    r.safetyLimitSeconds = limitSeconds;
     if (r.tokensUnfinished > 0)
     {
         r.tokensFailed += r.tokensUnfinished;

@@ -6,6 +6,7 @@
 #include "llm-placement-helper.h"
 #include "llm-run-recorder.h"
 #include "llm-transport-setting.h"
+#include "ns3/llm-link-trace.h"
 #include "ns3/node-container.h"
 
 #include <cstdint>
@@ -85,17 +86,24 @@ struct LlmSimulationResult
     uint64_t bytesSent{0};                    //!< IP bytes sent (FlowMonitor)
     uint64_t packetsSent{0};                  //!< Packets sent (FlowMonitor)
     uint64_t packetsReceived{0};              //!< Packets received (FlowMonitor)
-    uint64_t packetsLost{0};          //!< Packets FlowMonitor calls lost (10 s without news)
-    uint64_t flows{0};                //!< FlowMonitor flows
-    double meanDelaySeconds{0};       //!< Mean one-way packet delay (FlowMonitor)
-    uint64_t dropsCorrupted{0};       //!< Packets a device's error model corrupted
-    uint64_t dropsQueue{0};           //!< Packets a full queue disc or device queue dropped
-    uint64_t dropsWifi{0};            //!< Wi-Fi frames dropped at the retry limit
-    uint64_t events{0};               //!< Simulator events executed
-    double wallSeconds{0};            //!< Wall time of Simulator::Run
-    double endSeconds{0};             //!< Simulated time when the run ended, s
-    bool stoppedBySafetyLimit{false}; //!< The run hit its simulated-time safety limit
-    double safetyLimitSeconds{0};     //!< That limit, s of simulated time
+    uint64_t packetsLost{0};             //!< Packets FlowMonitor calls lost (10 s without news)
+    uint64_t flows{0};                   //!< FlowMonitor flows
+    double meanDelaySeconds{0};          //!< Mean one-way packet delay (FlowMonitor)
+    uint64_t dropsCorrupted{0};          //!< Packets a device's error model corrupted
+    uint64_t dropsQueue{0};              //!< Packets a full queue disc or device queue dropped
+    uint64_t dropsWifi{0};               //!< Wi-Fi frames dropped at the retry limit
+    uint64_t events{0};                  //!< Simulator events executed
+    double wallSeconds{0};               //!< Wall time of Simulator::Run
+    double endSeconds{0};                //!< Simulated time when the run ended, s
+    bool stoppedBySafetyLimit{false};    //!< The run hit its simulated-time safety limit
+    double safetyLimitSeconds{0};        //!< That limit, s of simulated time
+    std::string linkTraceSource;         //!< The link trace's file or source (empty: no trace)
+    uint64_t linkTraceRows{0};           //!< Rows of the link trace
+    uint64_t linkTraceLinks{0};          //!< Links the trace names
+    uint64_t linkTraceLinksSimulated{0}; //!< Of those, links the run built (the others carry
+                                         //!< none of the plan's traffic)
+    uint64_t linkRateChanges{0};         //!< Device DataRate changes the trace made during the run
+                                         //!< (rows that repeat the current rate change nothing)
 
     /// @return dropsCorrupted + dropsQueue + dropsWifi
     uint64_t GetDrops() const;
@@ -186,6 +194,24 @@ class LlmSimulation
     void SetInstalledCallback(std::function<void(LlmPlacementHelper&)> f);
 
     /**
+     * @brief Make the links' capacities follow a trace during the run (default: the
+     *        scenario's static Ω_ij throughout).
+     *
+     * At each row's time, the DataRate of the point-to-point device at server i on the link to
+     * server j (the one that sends i → j) becomes the row's rate; rows at time 0 apply before
+     * the first packet, and a row that repeats a device's current rate schedules nothing, so a
+     * trace that never changes a rate gives the run without a trace, event for event. The plan
+     * and the analytic T stay those of the static Ω_ij. Rows of links the run does not build
+     * (SetPlanLinksOnly: not on the plan's path) change nothing. The safety limit of simulated
+     * time grows by the trace's worst slowdown (LlmLinkTrace::GetMaxSlowdown). UDP keeps pacing
+     * at the static Ω_ij (the sender does not learn the new rate).
+     * @param trace the trace (its rows name servers and links of the scenario)
+     * @throws LlmInputError if a row names a link the scenario lacks, or a D2D link while the
+     *         setting carries D2D traffic over Wi-Fi (no point-to-point device to change)
+     */
+    void SetLinkTrace(const LlmLinkTrace& trace);
+
+    /**
      * @brief Build, install, run, collect, write the outputs, destroy the simulator.
      * @return the result
      * @throws LlmInputError if an output file cannot be written or the nodes do not fit
@@ -205,6 +231,11 @@ class LlmSimulation
      * delay against the transport (window = socket buffer over the RTT, latency, headers).
      */
     std::string SlowTransferCause(std::size_t from, std::size_t to) const;
+    /**
+     * Set the rows at time 0 and schedule the later changes of the link trace on the
+     * point-to-point devices between the server nodes.
+     */
+    void ApplyLinkTrace(const NodeContainer& servers, LlmSimulationResult& r) const;
 
     LlmScenario m_scenario;         //!< Scenario, with the setting's delays applied
     double m_limit{0};              //!< Safety limit of simulated time, s
@@ -217,6 +248,7 @@ class LlmSimulation
     bool m_hasRngRun{false};        //!< SetRngRun was called
     uint64_t m_rngRun{1};           //!< RngRun
     std::function<void(LlmPlacementHelper&)> m_installed; //!< Installed callback
+    LlmLinkTrace m_linkTrace;                             //!< Ω_ij(t) (empty: static links)
 };
 
 } // namespace ns3

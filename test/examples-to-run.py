@@ -20,6 +20,7 @@ cpp_examples = [
     ("edge-llm-codec --tokens=64 --hidden=512", "True", "False"),
     ("edge-llm-topology --edges=12 --graph=geometric --radius=0.5 --seed=3", "True", "True"),
     ("edge-llm-simulate --tokens=4", "True", "False"),
+    ("edge-llm-simulate --tokens=4 --link-trace-random=5:0.3:1", "True", "False"),
     ("edge-llm-simulate --tokens=4 --transport=udp --ideal", "True", "False"),
     ("edge-llm-simulate --model=opt-125m --tokens=2 --solver=greedy --d2d=wifi-ax", "True", "False"),
     (

@@ -81,6 +81,12 @@ expect 1 'command line: --ilp-formulation: expected auto, layered or server-path
 expect 1 "/nonexistent/x.json: cannot write the results" "$simulate" --output=/nonexistent/x.json
 expect 1 'command line: --access-path: expected the name of a scenario server or "none", got "mars"' "$plan" --access-path=mars
 expect 1 "command line: --user: the scenario's user is behind edge0" "$simulate" --access-path=edge0 --user=edge1 --tokens=1
+printf 'time_s,from,to,bps\n0,edge0,edge1,1e8\n0,mars,edge1,1e8\n' >"$work/trace-server.csv"
+printf 'time_s,from,to,bps\n5,edge0,edge1,1e8\n3,edge0,edge1,1e8\n' >"$work/trace-unsorted.csv"
+printf 'time_s,from,to,bps\n0,edge0,edge1,fast\n' >"$work/trace-nan.csv"
+expect 1 'trace-server.csv: line 3: from: expected the name of a scenario server, got "mars"' "$simulate" --model=opt-125m --tokens=1 --solver=greedy --link-trace=trace-server.csv
+expect 1 'trace-unsorted.csv: line 3: time_s: expected rows sorted by time, got 3 after 5' "$simulate" --model=opt-125m --tokens=1 --solver=greedy --link-trace=trace-unsorted.csv
+expect 1 'trace-nan.csv: line 2: bps: expected a number (the rate in bit/s), got "fast"' "$simulate" --model=opt-125m --tokens=1 --solver=greedy --link-trace=trace-nan.csv
 expect 1 "--runs" "$sweep" --runs=-1 --output-dir=sw
 expect 1 "--grid" "$sweep" --grid=inf --output-dir=sw
 expect 1 "--grid" "$sweep" --grid=,,, --output-dir=sw
