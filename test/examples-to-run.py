@@ -19,6 +19,7 @@ cpp_examples = [
     ("edge-llm-plan --access-path=edge0 --solver=cloud-only", "True", "True"),
     ("edge-llm-codec --tokens=64 --hidden=512", "True", "False"),
     ("edge-llm-split-benchmark --runs=1", "True", "False"),
+    ("edge-llm-split --tokens=8 --prompt=16", "True", "False"),
     ("edge-llm-topology --edges=12 --graph=geometric --radius=0.5 --seed=3", "True", "True"),
     ("edge-llm-simulate --tokens=4", "True", "False"),
     ("edge-llm-simulate --tokens=4 --link-trace-random=5:0.3:1", "True", "False"),

@@ -119,6 +119,10 @@ head -c 40 "$work/m/part-run-2.csv" >"$work/m/part-run-1.csv"
 expect 1 "part-run-1.csv: truncated or corrupt" "$sweep" "${m[@]}" --runs=3 --merge --allow-missing
 expect 1 "command line: --allow-missing: only with --merge" "$sweep" "${m[@]}" --runs=3 --allow-missing
 
+expect 1 'command line: --device-memory: expected a size in bytes with an optional unit' "$bin/edge-llm-split" --device-memory=4XB
+expect 1 'command line: --split-layer: expected an integer 0 ... 32, got "33"' "$bin/edge-llm-split" --split-layer=33
+expect 2 "no setting (memory-weights)" "$bin/edge-llm-split" --model=llama-2-70b --device-memory=4GiB --split-layer=80 --no-simulation
+
 # Paths with spaces and quotes work end to end.
 cases=$((cases + 1))
 if ! (cd "$work" && "$plan" --model=opt-125m --tokens=2 --solver=greedy --output="plan it's.json" >/dev/null &&
