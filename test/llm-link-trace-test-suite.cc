@@ -284,7 +284,8 @@ class LlmLinkTraceRandomTestCase : public TestCase
                                   "same stream at " << t);
         }
         p.sigma = 0;
-        for (const LlmLinkTrace::Row& r : LlmLinkTrace::Random(s, p).GetRows())
+        const LlmLinkTrace flat = LlmLinkTrace::Random(s, p); // outlives the loop over its rows
+        for (const LlmLinkTrace::Row& r : flat.GetRows())
         {
             NS_TEST_ASSERT_MSG_EQ(r.bps, 1e8, "sigma 0 keeps the static rate");
         }
