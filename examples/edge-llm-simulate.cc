@@ -10,6 +10,7 @@
 //   edge-llm-simulate --tokens=8 --pcap=trace --flowmon-xml=flows.xml --token-csv=tokens.csv
 //   edge-llm-simulate --link-trace=trace.csv          # links' rates change during the run
 //   edge-llm-simulate --link-trace-random=10:0.3:1    # every 10 s, a seeded log-normal factor
+//   edge-llm-simulate --fail=edge7@2 --fail-timeout=0.5  # a server fails: detect, re-plan, replay
 //
 // The servers of the scenario become nodes joined by point-to-point links (rates Ω_ij, delays
 // delay_s); each layer's server holds every token's activation for its compute time (eq. 3 per
@@ -29,13 +30,19 @@ using namespace ns3;
 int
 main(int argc, char* argv[])
 {
+    if (LlmNamesMultiScenario(argc, argv))
+    {
+        // A several-model scenario (contract version 2): the joint placement, simulated.
+        return LlmMultiSimulateMain(argc, argv, "edge-llm-simulate");
+    }
     CommandLine cmd(__FILE__);
     cmd.Usage("Solve a DILEMMA placement (or read one) and simulate it in ns-3: analytic vs "
               "simulated completion time.");
     LlmProgramOptions options(cmd,
                               LlmProgramOptions::SCENARIO | LlmProgramOptions::SOLVER
                                   | LlmProgramOptions::PLAN | LlmProgramOptions::TRANSPORT
-                                  | LlmProgramOptions::OUTPUTS | LlmProgramOptions::LINK_TRACE);
+                                  | LlmProgramOptions::OUTPUTS | LlmProgramOptions::LINK_TRACE
+                                  | LlmProgramOptions::FAILURES);
     std::string output;
     EdgeLlmAddTextValue(cmd,
                         "output",
@@ -64,6 +71,21 @@ main(int argc, char* argv[])
         if (const auto trace = options.MakeLinkTrace(scenario, plan))
         {
             simulation.SetLinkTrace(*trace); // the plan and T stay those of the static links
+        }
+        const LlmFailureSchedule failures = options.MakeFailureSchedule(scenario, plan);
+        if (!failures.IsEmpty())
+        {
+            // Re-plans use the solver of the options (the ILP when --plan gave the plan).
+            simulation.SetFailureSchedule(failures, options.GetFailureTimeout());
+            simulation.SetReplanSolver(options.GetPlanFile().empty() ? options.GetSolver() : "ilp",
+                                       options.GetSolverOptions());
+        }
+        if (const auto policy = options.GetReplacementPolicy())
+        {
+            // Re-placement re-solves with the run's solver (the ILP when --plan gave the plan).
+            simulation.SetReplacementPolicy(*policy);
+            simulation.SetReplanSolver(options.GetPlanFile().empty() ? options.GetSolver() : "ilp",
+                                       options.GetSolverOptions());
         }
         const LlmSimulationResult r = simulation.Run();
 

@@ -6,6 +6,7 @@
 //   edge-llm-split-scaling                              # K = 1 ... 64, TCP, Llama-2-7b
 //   edge-llm-split-scaling --devices=1,8,64 --transport=udp --csv=s.csv --plot=s.png
 //   edge-llm-split-scaling --memory-budget=3.6e9        # the devices' memory runs out
+//   edge-llm-split-scaling --access=wifi-ax             # the devices share one Wi-Fi network
 //
 // The numbers are ours (the paper's are not public), for Llama-2-7b (LlmProfile "llama-2-7b"):
 // per-token compute = the layers' FLOPs (2 per weight, no attention-score FLOPs) at 1e12 FLOP/s
@@ -16,6 +17,9 @@
 // P·d·2 bytes, 1 GiB runtime reserve, 8 GiB budget (Jetson Xavier NX); cloud-only sends the
 // prompt's ids (4·P bytes) and streams the ids back. Each device on a 20 Mbit/s up, 50 Mbit/s
 // down, 10 ms access link to a router; the router to the cloud over a 1 Gbit/s, 20 ms link.
+// With --access=wifi-ac or wifi-ax the devices are the stations of one Wi-Fi network whose
+// access point is the router (the standard's PHY rate instead of 20/50 Mbit/s, the 10 ms on the
+// link to the cloud).
 //
 // Prints per K and mode: TTFT and TPOT (analytic for one device alone, simulated mean and p95),
 // tokens completed/failed, the cloud's busy time, utilization and mean queueing delay, bytes
@@ -203,6 +207,7 @@ main(int argc, char* argv[])
     std::string budgetText;
     std::string csvPath = "split-scaling.csv";
     std::string plotPath = "split-scaling.png";
+    std::string accessText = "p2p";
     CommandLine cmd(__FILE__);
     cmd.Usage("Adaptive split computing vs cloud-only as K devices share one cloud: TTFT, TPOT, "
               "cloud load and shared-link bytes, simulated packet by packet.");
@@ -219,11 +224,18 @@ main(int argc, char* argv[])
                         "memory-budget",
                         "Device memory budget, bytes (default 8 GiB)",
                         budgetText);
+    EdgeLlmAddTextValue(cmd,
+                        "access",
+                        "Devices to router: p2p (a 20/50 Mbit/s link each), wifi-ac or wifi-ax "
+                        "(one shared network at the standard's PHY rate) (default p2p)",
+                        accessText);
     EdgeLlmAddTextValue(cmd, "csv", "Write the table to this CSV file (empty: none)", csvPath);
     EdgeLlmAddTextValue(cmd, "plot", "Write the figure as PNG and PDF (empty: none)", plotPath);
     try
     {
         options.Parse(argc, argv);
+        const LlmSplitSimulation::Access access =
+            LlmSplitSimulation::ParseAccess(accessText, "--access");
         const std::vector<uint32_t> devices = ParseDevices(devicesText);
         const auto p = static_cast<uint32_t>(
             LlmTextParse::Integer(kSource, "--prompt", promptText, 1, 100000));
@@ -247,6 +259,7 @@ main(int argc, char* argv[])
                         LlmTextParse::Number(kSource, "--memory-budget", budgetText, 0, 1.8e19));
                 }
                 LlmSplitSimulation check(s, options.GetSetting());
+                check.SetAccess(access);
                 settings.push_back(s);
             }
         }
@@ -265,7 +278,17 @@ main(int argc, char* argv[])
             csv << "devices,mode,ttft_analytic_s,ttft_mean_s,ttft_p95_s,tpot_analytic_s,"
                    "tpot_mean_s,tpot_p50_s,tpot_p95_s,tokens_requested,tokens_completed,"
                    "tokens_failed,cloud_busy_s,cloud_utilization,cloud_queueing_mean_s,"
-                   "shared_link_bytes,events,wall_s\n";
+                   "shared_link_bytes,events,wall_s,access\n";
+        }
+        {
+            const LlmSplitSetting a = LlmSplitSimulation::WithAccess(settings.front(), access);
+            std::printf("Access %s: %.6g Mbit/s up, %.6g Mbit/s down%s\n",
+                        LlmSplitSimulation::GetAccessName(access).c_str(),
+                        a.uplinkBps / 1e6,
+                        a.downlinkBps / 1e6,
+                        access == LlmSplitSimulation::Access::P2P
+                            ? ", a link per device"
+                            : " (the standard's PHY rate), one medium for every device");
         }
         std::printf("%4s %-10s %9s %9s %9s %9s %9s %7s %7s %9s %6s %9s %12s %9s %7s\n",
                     "K",
@@ -288,7 +311,9 @@ main(int argc, char* argv[])
         for (const LlmSplitSetting& s : settings)
         {
             const uint32_t k = s.devices;
-            const LlmSplitSimulationResult r = LlmSplitSimulation(s, options.GetSetting()).Run();
+            LlmSplitSimulation run(s, options.GetSetting());
+            run.SetAccess(access);
+            const LlmSplitSimulationResult r = run.Run();
             cutOff = cutOff || r.tokensCutOff > 0;
             std::printf("%4u %-10s %9.4f %9.4f %9.5f %9.5f %9.5f %7llu %7llu %9.4f %5.1f%% "
                         "%9.3f %12llu %9llu %7.2f\n",
@@ -315,7 +340,8 @@ main(int argc, char* argv[])
                     << "," << r.tpot.p50 << "," << r.tpot.p95 << "," << r.tokensRequested << ","
                     << r.tokensCompleted << "," << r.tokensFailed << "," << r.cloudBusySeconds
                     << "," << r.cloudUtilization << "," << r.cloudMeanQueueingSeconds << ","
-                    << r.GetSharedBytes() << "," << r.events << "," << r.wallSeconds << "\n";
+                    << r.GetSharedBytes() << "," << r.events << "," << r.wallSeconds << ","
+                    << r.access << "\n";
             }
             for (const auto& [reason, count] : r.failures)
             {
@@ -336,13 +362,14 @@ main(int argc, char* argv[])
             char caption[256];
             std::snprintf(caption,
                           sizeof(caption),
-                          "P = %u, G = %u, split after %u blocks, %u-bit activations, %s; one "
-                          "request per device, all starting together",
+                          "P = %u, G = %u, split after %u blocks, %u-bit activations, %s, "
+                          "access %s; one request per device, all starting together",
                           p,
                           g,
                           split,
                           bits,
-                          options.GetSetting().transport.c_str());
+                          options.GetSetting().transport.c_str(),
+                          LlmSplitSimulation::GetAccessName(access).c_str());
             if (!Plot(runs, caption, plotPath))
             {
                 return 1;

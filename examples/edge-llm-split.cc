@@ -11,11 +11,16 @@
 //   edge-llm-split --model=llama-2-70b --device-memory=4GiB --devices=64
 //   edge-llm-split --split-layer=8 --front-bits=4 --activation-bits=4   # evaluate one setting
 //   edge-llm-split --model-config=config.json --output=split.json --no-simulation
+//   edge-llm-split --devices=16 --access=wifi-ax --pcap=split --flowmon-xml=flows.xml
 //
 // Fix any decision with --split-layer, --front-bits, --back-bits, --kv-bits,
-// --activation-bits (16: fp16 without the codec), --outlier-ratio, --context. Options are read
-// whole and strictly; a bad value stops with one line naming it (exit 1); a setting that cannot
-// be met says what binds (exit 2).
+// --activation-bits (16: fp16 without the codec), --outlier-ratio, --context. The devices reach
+// the router over point-to-point links (--uplink, --downlink) or share one Wi-Fi network
+// (--access=wifi-ac or wifi-ax: its PHY rate replaces --uplink and --downlink). The transport
+// options (--transport, --mtu, --ideal, --loss, ...) and the output files (--pcap, --ascii,
+// --flowmon-xml, --netanim, --token-csv: of the split run) are those of edge-llm-simulate.
+// Options are read whole and strictly; a bad value stops with one line naming it (exit 1); a
+// setting that cannot be met says what binds (exit 2).
 
 #include "ns3/command-line.h"
 #include "ns3/edge-llm-module.h"
@@ -78,8 +83,9 @@ main(int argc, char* argv[])
     std::string devices = "1";
     std::string prompt = "128";
     std::string tokens = "128";
-    std::string uplink = "20e6";
-    std::string downlink = "50e6";
+    std::string uplink;   // default 20e6 (p2p access)
+    std::string downlink; // default 50e6 (p2p access)
+    std::string access = "p2p";
     std::string delay = "0.03";
     std::string deviceFlops = "1e12";
     std::string cloudFlops = "3e13";
@@ -87,12 +93,11 @@ main(int argc, char* argv[])
     std::string objective = "min-latency";
     std::string metric = "tpot";
     std::string split, frontBits, backBits, kvBits, activationBits, outlierRatio, context;
-    std::string transport = "tcp";
-    bool ideal = false;
     bool noSimulation = false;
     std::string output;
 
     CommandLine cmd(__FILE__);
+    LlmProgramOptions options(cmd, LlmProgramOptions::TRANSPORT | LlmProgramOptions::OUTPUTS);
     EdgeLlmAddTextValue(cmd, "model", "Built-in profile (llama-2-7b, -13b, -70b, opt-*)", model);
     EdgeLlmAddTextValue(cmd, "model-config", "A Hugging Face config.json instead", modelConfig);
     EdgeLlmAddTextValue(cmd, "device-memory", "M_max of the device (4GiB, 8e9, ...)", deviceMemory);
@@ -100,8 +105,19 @@ main(int argc, char* argv[])
     EdgeLlmAddTextValue(cmd, "devices", "K devices sharing the cloud, 1 ... 1024", devices);
     EdgeLlmAddTextValue(cmd, "prompt", "P, prompt tokens", prompt);
     EdgeLlmAddTextValue(cmd, "tokens", "G, tokens generated per request", tokens);
-    EdgeLlmAddTextValue(cmd, "uplink", "Device -> cloud rate, bit/s", uplink);
-    EdgeLlmAddTextValue(cmd, "downlink", "Cloud -> device rate, bit/s", downlink);
+    EdgeLlmAddTextValue(cmd,
+                        "uplink",
+                        "Device -> router rate, bit/s (p2p access; default 20e6)",
+                        uplink);
+    EdgeLlmAddTextValue(cmd,
+                        "downlink",
+                        "Router -> device rate, bit/s (p2p access; default 50e6)",
+                        downlink);
+    EdgeLlmAddTextValue(cmd,
+                        "access",
+                        "Devices to router: p2p (a link each at --uplink/--downlink), wifi-ac or "
+                        "wifi-ax (one shared network at the standard's PHY rate) (default p2p)",
+                        access);
     EdgeLlmAddTextValue(cmd, "delay", "One-way propagation delay, s", delay);
     EdgeLlmAddTextValue(cmd, "device-flops", "Device FLOP/s", deviceFlops);
     EdgeLlmAddTextValue(cmd, "cloud-flops", "Cloud FLOP/s", cloudFlops);
@@ -115,18 +131,27 @@ main(int argc, char* argv[])
     EdgeLlmAddTextValue(cmd, "activation-bits", "Fix b of TAB-Q (16: fp16)", activationBits);
     EdgeLlmAddTextValue(cmd, "outlier-ratio", "Fix rho, the TS outlier ratio", outlierRatio);
     EdgeLlmAddTextValue(cmd, "context", "Fix N, the context in tokens (default P + G)", context);
-    EdgeLlmAddTextValue(cmd, "transport", "tcp or udp", transport);
-    cmd.AddValue("ideal", "No propagation delay in the simulation", ideal);
     cmd.AddValue("no-simulation", "Optimize only", noSimulation);
     EdgeLlmAddTextValue(cmd, "output", "Write the results as JSON", output);
-    cmd.Parse(argc, argv);
     try
     {
-        if (cmd.GetNExtraNonOptions() > 0)
+        options.Parse(argc, argv);
+        const LlmSplitSimulation::Access medium =
+            LlmSplitSimulation::ParseAccess(access, "--access");
+        if (medium != LlmSplitSimulation::Access::P2P && options.GetSetting().mtu > 2296)
         {
             throw LlmInputError(kSource,
-                                cmd.GetExtraNonOption(0),
-                                "expected --option=value (a stray argument)");
+                                "--mtu",
+                                "expected 576 ... 2296 bytes with Wi-Fi access (--access=" + access
+                                    + ": its MSDU limit), got "
+                                    + std::to_string(options.GetSetting().mtu));
+        }
+        if (!options.GetOutputs().placementCsv.empty())
+        {
+            throw LlmInputError(kSource,
+                                "--placement-csv",
+                                "edge-llm-split has no placement table (the setting is printed, "
+                                "and written by --output)");
         }
         using Opt = LlmSplitOptimizer;
         const LlmArchitecture arch = modelConfig.empty() ? LlmProfile::BuiltInArchitecture(model)
@@ -140,8 +165,35 @@ main(int argc, char* argv[])
             static_cast<uint32_t>(LlmTextParse::Integer(kSource, "--prompt", prompt, 1, 1 << 20));
         in.generatedTokens =
             static_cast<uint32_t>(LlmTextParse::Integer(kSource, "--tokens", tokens, 1, 1 << 20));
-        in.uplinkBps = LlmTextParse::Number(kSource, "--uplink", uplink, 1e3, 1e15);
-        in.downlinkBps = LlmTextParse::Number(kSource, "--downlink", downlink, 1e3, 1e15);
+        if (medium == LlmSplitSimulation::Access::P2P)
+        {
+            in.uplinkBps = LlmTextParse::Number(kSource,
+                                                "--uplink",
+                                                uplink.empty() ? "20e6" : uplink,
+                                                1e3,
+                                                1e15);
+            in.downlinkBps = LlmTextParse::Number(kSource,
+                                                  "--downlink",
+                                                  downlink.empty() ? "50e6" : downlink,
+                                                  1e3,
+                                                  1e15);
+        }
+        else if (!uplink.empty() || !downlink.empty())
+        {
+            throw LlmInputError(kSource,
+                                uplink.empty() ? "--downlink" : "--uplink",
+                                "a Wi-Fi access network (--access=" + access
+                                    + ") runs at its standard's PHY rate: omit --uplink and "
+                                      "--downlink, or use --access=p2p");
+        }
+        else
+        {
+            // The optimizer plans with the rate the simulation's analysis uses.
+            LlmSplitSetting wifi;
+            wifi = LlmSplitSimulation::WithAccess(wifi, medium);
+            in.uplinkBps = wifi.uplinkBps;
+            in.downlinkBps = wifi.downlinkBps;
+        }
         in.propagationSeconds = LlmTextParse::Number(kSource, "--delay", delay, 0, 100);
         in.deviceFlops = LlmTextParse::Number(kSource, "--device-flops", deviceFlops, 1e6, 1e20);
         in.cloudFlops = LlmTextParse::Number(kSource, "--cloud-flops", cloudFlops, 1e6, 1e20);
@@ -166,12 +218,6 @@ main(int argc, char* argv[])
         in.metric = metric == "tpot" ? Opt::LatencyMetric::TPOT : Opt::LatencyMetric::TOTAL;
         // The simulation puts this header in front of every message: count it in the analysis.
         in.messageHeaderBytes = LlmSplitSetting::MESSAGE_HEADER_BYTES;
-        if (transport != "tcp" && transport != "udp")
-        {
-            throw LlmInputError(kSource,
-                                "--transport",
-                                "expected tcp or udp, got \"" + transport + "\"");
-        }
         Opt::Decisions fixed;
         auto bits = [](const std::string& option, const std::string& text) {
             return static_cast<uint32_t>(LlmTextParse::Integer(kSource, option, text, 1, 32));
@@ -286,6 +332,13 @@ main(int argc, char* argv[])
                     static_cast<unsigned long long>(r.payloadBytesPrefill),
                     r.qualityProxy,
                     r.qualityBudget);
+        std::printf("Access: %s, %.6g Mbit/s up, %.6g Mbit/s down%s\n",
+                    access.c_str(),
+                    in.uplinkBps / 1e6,
+                    in.downlinkBps / 1e6,
+                    medium == LlmSplitSimulation::Access::P2P
+                        ? ""
+                        : " (the standard's PHY rate, one medium for every device)");
         std::printf("Analytic: TTFT %.6g s, TPOT %.6g s; cloud-only TTFT %.6g s, TPOT %.6g s; "
                     "speedup vs cloud-only %.4g (%s)\n",
                     r.ttftSeconds,
@@ -302,14 +355,15 @@ main(int argc, char* argv[])
             }
             return 0;
         }
-        LlmTransportSetting t;
-        t.transport = transport;
-        t.ideal = ideal;
+        const LlmTransportSetting& t = options.GetSetting();
         LlmSplitSimulation splitRun(LlmSplitRun::ToSetting(r, in, LlmSplitSetting::Mode::SPLIT), t);
-        const LlmSplitSimulationResult a = splitRun.Run();
+        splitRun.SetAccess(medium);
+        splitRun.SetOutputs(options.GetOutputs()); // the files describe the split run
         LlmSplitSimulation cloudRun(
             LlmSplitRun::ToSetting(r, in, LlmSplitSetting::Mode::CLOUD_ONLY),
             t);
+        cloudRun.SetAccess(medium);
+        const LlmSplitSimulationResult a = splitRun.Run();
         const LlmSplitSimulationResult b = cloudRun.Run();
         std::printf("\n%s\n%s", a.ToText().c_str(), b.ToText().c_str());
         std::printf("\nSimulated: TTFT %.6g s, TPOT %.6g s (split); TPOT %.6g s (cloud-only); "

@@ -142,15 +142,27 @@ EdgeTopologyHelper::SetPlanLinksOnly(const LlmPlan& plan)
     }
 }
 
+namespace
+{
+
+/// Refuse a Wi-Fi standard other than the two this module builds.
 void
-EdgeTopologyHelper::SetD2dWifi(const std::string& standard, double spacing)
+CheckWifiStandard(const std::string& standard, const std::string& field)
 {
     if (standard != "80211ac" && standard != "80211ax")
     {
         throw LlmInputError("topology",
-                            "D2D Wi-Fi standard",
+                            field,
                             "expected 80211ac or 80211ax, got \"" + standard + "\"");
     }
+}
+
+} // namespace
+
+void
+EdgeTopologyHelper::SetD2dWifi(const std::string& standard, double spacing)
+{
+    CheckWifiStandard(standard, "D2D Wi-Fi standard");
     if (!(spacing > 0 && spacing <= 100))
     {
         throw LlmInputError("topology", "D2D Wi-Fi spacing", "expected 0 < spacing <= 100 m");
@@ -169,6 +181,63 @@ Ptr<Node>
 EdgeTopologyHelper::GetUser() const
 {
     return m_user;
+}
+
+uint32_t
+EdgeTopologyHelper::AddUserNode(const std::string& server, double bps, Time delay)
+{
+    if (!m_userServer)
+    {
+        SetUserNode(server, bps, delay);
+        return 0;
+    }
+    const auto index = m_scenario.FindServer(server);
+    if (!index)
+    {
+        throw LlmInputError("topology", "user node", "unknown server \"" + server + "\"");
+    }
+    if (!(bps > 0))
+    {
+        throw LlmInputError("topology", "user node", "expected a positive access-link rate");
+    }
+    m_moreUsers.push_back({*index, bps, delay, nullptr});
+    return static_cast<uint32_t>(m_moreUsers.size());
+}
+
+Ptr<Node>
+EdgeTopologyHelper::GetUser(uint32_t k) const
+{
+    if (k == 0)
+    {
+        return m_user;
+    }
+    return k <= m_moreUsers.size() ? m_moreUsers[k - 1].node : nullptr;
+}
+
+void
+EdgeTopologyHelper::AddPlanLinks(const LlmPlan& plan, const std::string& source)
+{
+    const auto src = m_scenario.FindServer(source);
+    if (!plan.HasPlacement() || !src)
+    {
+        throw LlmInputError("topology",
+                            "plan links",
+                            !src ? "unknown source server \"" + source + "\""
+                                 : std::string("the plan has no placement"));
+    }
+    std::vector<std::size_t> path;
+    for (const LlmLayerAssignment& p : plan.placement)
+    {
+        if (p.server >= m_scenario.GetServers().size())
+        {
+            throw LlmInputError("topology",
+                                "plan links",
+                                "the plan names server " + std::to_string(p.server)
+                                    + ", beyond the scenario's servers");
+        }
+        path.push_back(p.server);
+    }
+    m_morePlans.push_back({path, *src});
 }
 
 NodeContainer
@@ -230,6 +299,16 @@ EdgeTopologyHelper::Install()
         use(source, m_planServers.front());
         use(m_planServers.back(), source);
     }
+    for (const auto& [path, source] : m_morePlans)
+    {
+        for (std::size_t l = 0; l + 1 < path.size(); ++l)
+        {
+            use(path[l], path[l + 1]);
+        }
+        use(source, path.front());
+        use(path.back(), source);
+    }
+    const bool planLinksOnly = !m_planServers.empty() || !m_morePlans.empty();
     Ipv4AddressHelper address("10.0.0.0", "255.255.255.252");
     for (std::size_t i = 0; i < n; ++i)
     {
@@ -239,8 +318,7 @@ EdgeTopologyHelper::Install()
             auto ji = links.find({j, i});
             const bool d2d = m_scenario.IsD2d(i, j);
             if ((ij == links.end() && ji == links.end())
-                || (!m_planServers.empty() && used.count({i, j}) == 0)
-                || (d2d && !m_wifiStandard.empty()))
+                || (planLinksOnly && used.count({i, j}) == 0) || (d2d && !m_wifiStandard.empty()))
             {
                 continue;
             }
@@ -267,14 +345,26 @@ EdgeTopologyHelper::Install()
     {
         InstallWifi(used);
     }
+    // The user nodes: SetUserNode's ("user"), then AddUserNode's ("user1", ...).
+    std::vector<User*> users;
+    User first{m_userServer.value_or(0), m_userBps, m_userDelay, nullptr};
     if (m_userServer)
     {
-        m_user = CreateObject<Node>();
-        nameNode(m_user, "user");
-        stack.Install(m_user);
-        m_p2p.SetChannelAttribute("Delay", TimeValue(m_userDelay));
-        NetDeviceContainer d = m_p2p.Install(m_user, m_servers.Get(*m_userServer));
-        const DataRate rate(static_cast<uint64_t>(std::llround(m_userBps)));
+        users.push_back(&first);
+    }
+    for (User& u : m_moreUsers)
+    {
+        users.push_back(&u);
+    }
+    for (std::size_t k = 0; k < users.size(); ++k)
+    {
+        User& u = *users[k];
+        u.node = CreateObject<Node>();
+        nameNode(u.node, k == 0 ? std::string("user") : "user" + std::to_string(k));
+        stack.Install(u.node);
+        m_p2p.SetChannelAttribute("Delay", TimeValue(u.delay));
+        NetDeviceContainer d = m_p2p.Install(u.node, m_servers.Get(u.server));
+        const DataRate rate(static_cast<uint64_t>(std::llround(u.bps)));
         d.Get(0)->SetAttribute("DataRate", DataRateValue(rate));
         d.Get(1)->SetAttribute("DataRate", DataRateValue(rate));
         tch.Install(d);
@@ -282,6 +372,7 @@ EdgeTopologyHelper::Install()
         address.NewNetwork();
         m_devices.Add(d);
     }
+    m_user = first.node;
     if (m_wifiDevices.GetN() == 0)
     {
         Ipv4GlobalRoutingHelper::PopulateRoutingTables();
@@ -344,23 +435,33 @@ EdgeTopologyHelper::InstallStaticRoutes()
             }
         }
     }
-    if (!m_user)
+    std::vector<std::pair<Ptr<Node>, std::size_t>> users; // user node, its server
+    if (m_user)
     {
-        return;
+        users.emplace_back(m_user, *m_userServer);
     }
-    const Ptr<Node> gatewayNode = m_servers.Get(*m_userServer);
-    if (shared(m_user, gatewayNode, gateway, interface))
+    for (const User& u : m_moreUsers)
     {
-        helper.GetStaticRouting(m_user->GetObject<Ipv4>())->SetDefaultRoute(gateway, interface);
+        users.emplace_back(u.node, u.server);
     }
-    const Ipv4Address user = m_user->GetObject<Ipv4>()->GetAddress(1, 0).GetLocal();
-    for (uint32_t k = 0; k < m_servers.GetN(); ++k)
+    for (const auto& [userNode, server] : users)
     {
-        Ptr<Node> n = m_servers.Get(k);
-        if (n != gatewayNode && n->GetObject<Ipv4>()->GetNInterfaces() > 1
-            && shared(n, gatewayNode, gateway, interface))
+        const Ptr<Node> gatewayNode = m_servers.Get(server);
+        if (shared(userNode, gatewayNode, gateway, interface))
         {
-            helper.GetStaticRouting(n->GetObject<Ipv4>())->AddHostRouteTo(user, gateway, interface);
+            helper.GetStaticRouting(userNode->GetObject<Ipv4>())
+                ->SetDefaultRoute(gateway, interface);
+        }
+        const Ipv4Address user = userNode->GetObject<Ipv4>()->GetAddress(1, 0).GetLocal();
+        for (uint32_t k = 0; k < m_servers.GetN(); ++k)
+        {
+            Ptr<Node> n = m_servers.Get(k);
+            if (n != gatewayNode && n->GetObject<Ipv4>()->GetNInterfaces() > 1
+                && shared(n, gatewayNode, gateway, interface))
+            {
+                helper.GetStaticRouting(n->GetObject<Ipv4>())
+                    ->AddHostRouteTo(user, gateway, interface);
+            }
         }
     }
 }
@@ -374,7 +475,7 @@ EdgeTopologyHelper::InstallWifi(const std::set<std::pair<std::size_t, std::size_
     for (std::size_t i = 0; i < servers.size(); ++i)
     {
         bool on = servers[i].role == LlmServer::Role::EDGE;
-        if (on && !m_planServers.empty())
+        if (on && (!m_planServers.empty() || !m_morePlans.empty()))
         {
             on = std::any_of(used.begin(), used.end(), [&](const auto& p) {
                 const std::size_t other = p.first == i ? p.second : p.first;
@@ -391,20 +492,9 @@ EdgeTopologyHelper::InstallWifi(const std::set<std::pair<std::size_t, std::size_
     {
         return;
     }
-    WifiHelper wifi;
-    wifi.SetStandard(m_wifiStandard == "80211ac" ? WIFI_STANDARD_80211ac : WIFI_STANDARD_80211ax);
-    wifi.SetRemoteStationManager("ns3::IdealWifiManager");
-    YansWifiChannelHelper channel = YansWifiChannelHelper::Default();
-    YansWifiPhyHelper phy;
-    phy.SetChannel(channel.Create());
-    phy.Set("ChannelSettings", StringValue("{0, 80, BAND_5GHZ, 0}"));
     WifiMacHelper mac;
     mac.SetType("ns3::AdhocWifiMac");
-    m_wifiDevices = wifi.Install(phy, mac, nodes);
-    for (uint32_t k = 0; k < m_wifiDevices.GetN(); ++k)
-    {
-        m_wifiDevices.Get(k)->SetMtu(std::min<uint16_t>(m_mtu, 2296));
-    }
+    m_wifiDevices = InstallWifiDevices(m_wifiStandard, {{mac, nodes}}, m_mtu);
     MobilityHelper mobility;
     const uint32_t width =
         static_cast<uint32_t>(std::ceil(std::sqrt(static_cast<double>(nodes.GetN()))));
@@ -421,6 +511,45 @@ EdgeTopologyHelper::InstallWifi(const std::set<std::pair<std::size_t, std::size_
     mobility.Install(nodes);
     Ipv4AddressHelper address("10.128.0.0", "255.255.0.0");
     address.Assign(m_wifiDevices);
+}
+
+NetDeviceContainer
+EdgeTopologyHelper::InstallWifiDevices(
+    const std::string& standard,
+    const std::vector<std::pair<WifiMacHelper, NodeContainer>>& groups,
+    uint16_t mtu)
+{
+    CheckWifiStandard(standard, "Wi-Fi standard");
+    WifiHelper wifi;
+    wifi.SetStandard(standard == "80211ac" ? WIFI_STANDARD_80211ac : WIFI_STANDARD_80211ax);
+    wifi.SetRemoteStationManager("ns3::IdealWifiManager");
+    YansWifiChannelHelper channel = YansWifiChannelHelper::Default();
+    YansWifiPhyHelper phy;
+    phy.SetChannel(channel.Create());
+    phy.Set("ChannelSettings", StringValue("{0, 80, BAND_5GHZ, 0}"));
+    NetDeviceContainer devices;
+    for (const auto& [mac, nodes] : groups)
+    {
+        devices.Add(wifi.Install(phy, mac, nodes));
+    }
+    for (uint32_t k = 0; k < devices.GetN(); ++k)
+    {
+        devices.Get(k)->SetMtu(std::min<uint16_t>(mtu, 2296));
+    }
+    return devices;
+}
+
+double
+EdgeTopologyHelper::GetWifiPhyRate(const std::string& standard)
+{
+    CheckWifiStandard(standard, "Wi-Fi standard");
+    // 80 MHz, one spatial stream, the top MCS at code rate 5/6; ns-3's default guard
+    // interval: 0.8 us for VHT (short GI off), 3.2 us for HE (HeConfiguration::GuardInterval).
+    const bool vht = standard == "80211ac";
+    const double subcarriers = vht ? 234 : 980;
+    const double bitsPerSubcarrier = vht ? 8 : 10; // 256-QAM, 1024-QAM
+    const double symbolSeconds = vht ? 3.2e-6 + 0.8e-6 : 12.8e-6 + 3.2e-6;
+    return subcarriers * bitsPerSubcarrier * 5.0 / 6.0 / symbolSeconds;
 }
 
 NodeContainer

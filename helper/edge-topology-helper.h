@@ -13,10 +13,13 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ns3
 {
+
+class WifiMacHelper;
 
 /**
  * @ingroup edge-llm
@@ -106,6 +109,35 @@ class EdgeTopologyHelper
     /// @return the Wi-Fi devices of the edge servers (empty unless SetD2dWifi), after Install
     NetDeviceContainer GetWifiDevices() const;
     /**
+     * @brief Wi-Fi devices on one shared channel, built as every Wi-Fi network of this module
+     *        (the D2D network of SetD2dWifi, the access network of LlmSplitSimulation):
+     *        802.11ac or 802.11ax, IdealWifiManager rate control, a YANS channel with
+     *        log-distance loss, 80 MHz at 5 GHz, the MTU capped at 2296 bytes (the MSDU limit).
+     *        Positions (mobility) and addresses are the caller's.
+     * @param standard "80211ac" or "80211ax"
+     * @param groups groups of nodes, each with its MAC (one AdhocWifiMac group; or an
+     *        ApWifiMac group and a StaWifiMac group), all on the same channel
+     * @param mtu device MTU, bytes
+     * @return the devices, group after group, in each group's node order
+     * @throws LlmInputError on another standard
+     */
+    static NetDeviceContainer InstallWifiDevices(
+        const std::string& standard,
+        const std::vector<std::pair<WifiMacHelper, NodeContainer>>& groups,
+        uint16_t mtu);
+    /**
+     * @brief The nominal PHY rate of InstallWifiDevices' devices standing close together:
+     *        the standard's top MCS at 80 MHz, one spatial stream, ns-3's default guard
+     *        interval, i.e. data subcarriers × bits per subcarrier × code rate / OFDM symbol.
+     *        802.11ac: VHT MCS 9 (256-QAM, 5/6), 234 subcarriers, 3.2 + 0.8 µs: 390 Mbit/s;
+     *        802.11ax: HE MCS 11 (1024-QAM, 5/6), 980 subcarriers, 12.8 + 3.2 µs: 510.4 Mbit/s.
+     *        Preambles, MAC headers, contention and acknowledgements come on top of it.
+     * @param standard "80211ac" or "80211ax"
+     * @return bit/s
+     * @throws LlmInputError on another standard
+     */
+    static double GetWifiPhyRate(const std::string& standard);
+    /**
      * @brief Build only the links a plan's traffic crosses (default: every link of the
      *        scenario).
      *
@@ -126,6 +158,38 @@ class EdgeTopologyHelper
 
     /// @return the user node (null unless SetUserNode was called), after Install
     Ptr<Node> GetUser() const;
+
+    /**
+     * @brief Add one more user node (several request sources, e.g. one per LLM): the first
+     *        call without SetUserNode is SetUserNode (user 0, named "user"); later ones add
+     *        user k, named "user<k>", on its own access link behind its server.
+     * @param server name of the server the user attaches to
+     * @param bps access-link rate, bit/s, both directions
+     * @param delay access-link propagation delay
+     * @return k, the user's index for GetUser(k)
+     * @throws LlmInputError if the server is unknown or the rate is not positive
+     */
+    uint32_t AddUserNode(const std::string& server, double bps, Time delay);
+
+    /**
+     * @brief A user node by index, after Install.
+     * @param k 0 for SetUserNode's, then AddUserNode's in order
+     * @return the node (null if there is no such user)
+     */
+    Ptr<Node> GetUser(uint32_t k) const;
+
+    /**
+     * @brief Also build the links another plan's traffic crosses (several LLMs sharing the
+     *        servers): between its consecutive layers' servers, and from its request source's
+     *        server to its first layer's and from its last layer's back. Like
+     *        SetPlanLinksOnly, it keeps every other link out; the plans' links add up.
+     * @param plan the plan (its placement gives the servers)
+     * @param source the server of its request source: its user node's server, or its first
+     *        layer's server when the request source sits there
+     * @throws LlmInputError on a plan without a placement, a server beyond the scenario's or
+     *         an unknown source
+     */
+    void AddPlanLinks(const LlmPlan& plan, const std::string& source);
 
     /// @return the server nodes (after Install)
     NodeContainer GetServers() const;
@@ -153,11 +217,24 @@ class EdgeTopologyHelper
     double m_wifiSpacing{5.0};               //!< Grid spacing of the Wi-Fi servers, m
     NetDeviceContainer m_wifiDevices;        //!< Wi-Fi devices
     std::vector<std::size_t> m_planServers;  //!< Servers of the plan's layers (empty: all links)
-    double m_userBps{0};                     //!< Access-link rate
-    Time m_userDelay;                        //!< Access-link delay
-    Ptr<Node> m_user;                        //!< User node
-    NodeContainer m_servers;                 //!< Server nodes
-    NetDeviceContainer m_devices;            //!< All devices
+    /// AddPlanLinks: per plan, its layers' servers and its request source's server
+    std::vector<std::pair<std::vector<std::size_t>, std::size_t>> m_morePlans;
+
+    /// A user node of AddUserNode.
+    struct User
+    {
+        std::size_t server{0}; //!< Server it attaches to
+        double bps{0};         //!< Access-link rate
+        Time delay;            //!< Access-link delay
+        Ptr<Node> node;        //!< The node, after Install
+    };
+
+    std::vector<User> m_moreUsers; //!< Users 1, 2, ... (AddUserNode)
+    double m_userBps{0};           //!< Access-link rate
+    Time m_userDelay;              //!< Access-link delay
+    Ptr<Node> m_user;              //!< User node
+    NodeContainer m_servers;       //!< Server nodes
+    NetDeviceContainer m_devices;  //!< All devices
 };
 
 } // namespace ns3

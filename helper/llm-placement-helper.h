@@ -12,6 +12,7 @@
 #include "ns3/node-container.h"
 #include "ns3/object-factory.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -129,6 +130,90 @@ class LlmPlacementHelper
     const LlmPlan& GetPlan() const;
 
     /**
+     * @brief One re-plan after a server failure, as the helper made it.
+     */
+    struct ReplanRecord
+    {
+        double timeSeconds{0};           //!< Simulated time of the re-plan, s
+        uint32_t epoch{0};               //!< Epoch of the new pipeline (0: none was found)
+        std::vector<std::string> failed; //!< Servers the client's detector reported
+        std::vector<std::string> down;   //!< Servers left out of the new plan (down then)
+        bool planned{false};             //!< A new placement was found and installed
+        std::string reason;              //!< Why not (no-path), else empty
+        double objectiveSeconds{0};      //!< T of the new plan (eq. 1), s
+        uint32_t layersMoved{0};         //!< Layers on another server or with other bits
+        double solveWallSeconds{0};      //!< Wall time of the solver, s
+    };
+
+    /**
+     * @brief Let the client recover from server failures: it gets this helper's failure
+     *        detector and re-planner (EdgeLlmClientApplication::SetFailureCallbacks) and the
+     *        FailureTimeout. Call after Install().
+     *
+     * The re-planner solves the scenario without the servers that are down (with the solver of
+     * SetSolver, default the ILP), gives every running server application the new pipeline
+     * (epoch + 1, its own ports), starts one on each newly hosting server, and returns the
+     * pipeline to the client; it returns none when the client's access server is down or no
+     * placement exists on the remaining servers.
+     * @param failureTimeout the client's FailureTimeout (> 0)
+     * @throws LlmInputError if a replay message of the scenario's n tokens would exceed the
+     *         4 GiB a simulated message carries
+     */
+    void EnableFailureRecovery(Time failureTimeout);
+
+    /**
+     * @brief A server's node failed now: its server application crashes (queue, job and KV
+     *        cache lost). The node's links are the caller's (LlmSimulation takes the node's
+     *        interfaces down).
+     * @param i server index
+     */
+    void NotifyServerDown(uint32_t i);
+
+    /**
+     * @brief A failed server's node is back (without its state; a re-plan may use it again).
+     * @param i server index
+     */
+    void NotifyServerUp(uint32_t i);
+
+    /**
+     * @brief Whether a server is down.
+     * @param i server index
+     * @return true between NotifyServerDown and NotifyServerUp
+     */
+    bool IsServerDown(uint32_t i) const;
+
+    /**
+     * @brief The server the client reaches the network through: its own node's server, or the
+     *        one server its node shares a link with.
+     * @return the index, or empty if there is none (a user node on several servers)
+     */
+    std::optional<uint32_t> GetClientAccessServer() const;
+
+    /// @return the re-plans made, in order (failure re-plans and migrations, whose reason is
+    ///         "migration")
+    const std::vector<ReplanRecord>& GetReplans() const;
+
+    /**
+     * @brief Install a new plan now, as a failure re-plan does (epoch + 1, its own ports,
+     *        every running server gets it, newly hosting servers start), for a migration
+     *        decided while the servers are up. Give the pipeline to the client
+     *        (EdgeLlmClientApplication::Migrate), which replays the KV caches on it.
+     * @param plan the new plan (server indices of this scenario)
+     * @return the new pipeline, or null if a target server is down or no ports are left
+     */
+    Ptr<const LlmPipeline> Migrate(const LlmPlan& plan);
+
+    /// @return the pipeline in use (the latest plan's)
+    Ptr<const LlmPipeline> GetPipeline() const;
+
+    /**
+     * @brief Add a function called for each server application a re-plan starts during the
+     *        run (to connect its traces).
+     * @param f the function (server index, application)
+     */
+    void AddServerStartedCallback(std::function<void(uint32_t, Ptr<EdgeLlmServerApplication>)> f);
+
+    /**
      * @brief Build a scenario from a topology the user built.
      *
      * Server i is node i of `servers`. Ω_ij is the DataRate of the point-to-point device of i
@@ -157,6 +242,30 @@ class LlmPlacementHelper
         const std::map<std::pair<uint32_t, uint32_t>, double>& explicitBps = {});
 
   private:
+    /**
+     * @brief The pipeline of a plan.
+     * @param plan the plan (its server indices are this scenario's)
+     * @param epoch the plan version
+     * @param serverPort the port the servers listen on
+     * @param clientPort the port the client listens on
+     * @return the pipeline
+     */
+    Ptr<LlmPipeline> BuildPipeline(const LlmPlan& plan,
+                                   uint32_t epoch,
+                                   uint16_t serverPort,
+                                   uint16_t clientPort) const;
+    /// The failure detector given to the client.
+    std::vector<uint32_t> DetectFailures() const;
+    /// The re-planner given to the client.
+    Ptr<const LlmPipeline> Replan(const std::vector<uint32_t>& failed);
+    /**
+     * @brief Build and install the pipeline of a new plan on the servers.
+     * @param plan the plan (server indices of this scenario)
+     * @param record the re-plan record to complete and keep
+     * @return the new pipeline
+     */
+    Ptr<const LlmPipeline> SwitchPlan(const LlmPlan& plan, ReplanRecord record);
+
     std::shared_ptr<LlmScenario> m_scenario;              //!< The scenario
     std::shared_ptr<LlmCostModel> m_model;                //!< Its cost model
     std::string m_solverName;                             //!< Solver
@@ -167,6 +276,14 @@ class LlmPlacementHelper
     ObjectFactory m_messengerFactory;                     //!< Messengers
     Ptr<EdgeLlmClientApplication> m_client;               //!< Installed client
     std::vector<Ptr<EdgeLlmServerApplication>> m_servers; //!< Installed servers (by index)
+    NodeContainer m_nodes;                                //!< Server nodes (by index)
+    Ptr<Node> m_clientNode;                               //!< The client's node
+    Ptr<const LlmPipeline> m_pipeline;                    //!< The pipeline in use
+    std::vector<bool> m_down;                             //!< Servers down now
+    uint32_t m_nextPort{0};                               //!< First free port for a re-plan
+    std::vector<ReplanRecord> m_replans;                  //!< Re-plans made
+    /// Called for each server application a re-plan starts
+    std::vector<std::function<void(uint32_t, Ptr<EdgeLlmServerApplication>)>> m_started;
 };
 
 } // namespace ns3

@@ -101,6 +101,14 @@ SplitList(const std::string& option, const std::string& text)
     return out;
 }
 
+/// Keep every value of a repeatable option (the callback of --fail).
+bool
+AppendText(std::vector<std::string>* target, EdgeLlmCommandLineText value)
+{
+    target->push_back(value);
+    return true;
+}
+
 } // namespace
 
 LlmProgramOptions::LlmProgramOptions(CommandLine& cmd, unsigned groups)
@@ -242,6 +250,36 @@ LlmProgramOptions::LlmProgramOptions(CommandLine& cmd, unsigned groups)
             "plan crosses by a log-normal factor of mean 1 (log spread SIGMA), within 0.1 ... 10 x "
             "its static rate, until HORIZON s (default 2 x requests x T); SEED 1 ... 4294967295",
             m_linkTraceRandom);
+        EdgeLlmAddTextValue(
+            cmd,
+            "replace",
+            "Re-placement while the links change: never, periodic:P (re-solve every P s of "
+            "simulated time, migrate when better and worth the weight transfer) or "
+            "threshold:P:THETA[:CONF[:DWELL]] (migrate when T_cur > (1 + THETA) T_best at CONF "
+            "consecutive checks, at least DWELL s apart); other than never needs a link trace",
+            m_replaceText);
+    }
+    if (groups & FAILURES)
+    {
+        cmd.AddValue("fail",
+                     "SERVER@TIME[+REPAIR]: the server fails at TIME s (and is back REPAIR s "
+                     "later, without its state); repeat the option or separate items with commas "
+                     "(e.g. edge7@120,edge3@200+30)",
+                     MakeBoundCallback(&AppendText, &m_fail),
+                     "");
+        EdgeLlmAddTextValue(cmd,
+                            "fail-mtbf",
+                            "MTBF[:SEED[:REPAIR[:HORIZON]]]: every server (the cloud too) fails "
+                            "after exponential times of mean MTBF s (SEED 1 ... 4294967295, "
+                            "default 1; back after REPAIR s, default never; drawn until HORIZON "
+                            "s, default 10 x requests x T)",
+                            m_failMtbf);
+        EdgeLlmAddTextValue(cmd,
+                            "fail-timeout",
+                            "The client's failure timeout, s: a token without a result for this "
+                            "long makes it look for failed servers and re-plan (default 3 x "
+                            "(requests x T / n + propagation delays))",
+                            m_failTimeoutText);
     }
 }
 
@@ -523,6 +561,18 @@ LlmProgramOptions::Read()
                             "--link-trace-random",
                             "given together with --link-trace: give one of them");
     }
+    if (!m_replaceText.empty())
+    {
+        m_replace = LlmReplacementPolicy::Parse(m_replaceText, "--replace");
+        if (m_replace->kind != LlmReplacementPolicy::Kind::NEVER && m_linkTrace.empty()
+            && m_linkTraceRandom.empty())
+        {
+            throw LlmInputError(kSource,
+                                "--replace",
+                                "a re-placement policy other than never re-solves when the links "
+                                "change: give --link-trace or --link-trace-random");
+        }
+    }
     if (!m_linkTraceRandom.empty())
     {
         const std::string option = "--link-trace-random";
@@ -568,6 +618,78 @@ LlmProgramOptions::Read()
                                                            0,
                                                            LlmLinkTrace::MAX_TIME_SECONDS,
                                                            "a horizon of 0 ... 1e9 s");
+        }
+    }
+    if (!m_failMtbf.empty())
+    {
+        const std::string option = "--fail-mtbf";
+        std::vector<std::string> parts;
+        std::stringstream ss(m_failMtbf);
+        std::string part;
+        while (std::getline(ss, part, ':'))
+        {
+            parts.push_back(part);
+        }
+        if (parts.empty() || parts.size() > 4 || m_failMtbf.back() == ':')
+        {
+            throw LlmInputError(kSource,
+                                option,
+                                "expected MTBF[:SEED[:REPAIR[:HORIZON]]] (e.g. 600 or 600:7:30), "
+                                "got \""
+                                    + m_failMtbf + "\"");
+        }
+        m_failProcess.mtbfSeconds =
+            LlmTextParse::Number(kSource,
+                                 option + " MTBF",
+                                 parts[0],
+                                 1e-9,
+                                 LlmFailureSchedule::MAX_TIME_SECONDS,
+                                 "a mean time between failures of 1e-9 ... 1e9 s");
+        if (parts.size() > 1)
+        {
+            m_failProcess.seed = static_cast<uint32_t>(LlmTextParse::Integer(kSource,
+                                                                             option + " SEED",
+                                                                             parts[1],
+                                                                             1,
+                                                                             UINT32_MAX,
+                                                                             "a seed 1 ... "
+                                                                             "4294967295"));
+        }
+        if (parts.size() > 2)
+        {
+            m_failProcess.repairSeconds = LlmTextParse::Number(kSource,
+                                                               option + " REPAIR",
+                                                               parts[2],
+                                                               1e-9,
+                                                               LlmFailureSchedule::MAX_TIME_SECONDS,
+                                                               "a repair time of 1e-9 ... 1e9 s");
+        }
+        m_failHorizon = parts.size() > 3;
+        if (m_failHorizon)
+        {
+            m_failProcess.horizonSeconds =
+                LlmTextParse::Number(kSource,
+                                     option + " HORIZON",
+                                     parts[3],
+                                     0,
+                                     LlmFailureSchedule::MAX_TIME_SECONDS,
+                                     "a horizon of 0 ... 1e9 s");
+        }
+    }
+    if (!m_failTimeoutText.empty())
+    {
+        m_failTimeout = LlmTextParse::Number(kSource,
+                                             "--fail-timeout",
+                                             m_failTimeoutText,
+                                             1e-9,
+                                             1e9,
+                                             "a failure timeout of 1e-9 ... 1e9 s");
+        if (m_fail.empty() && m_failMtbf.empty())
+        {
+            throw LlmInputError(kSource,
+                                "--fail-timeout",
+                                "only with --fail or --fail-mtbf (without failures nothing times "
+                                "out)");
         }
     }
     if (m_groups & VARIANTS)
@@ -706,6 +828,40 @@ LlmProgramOptions::MakeLinkTrace(const LlmScenario& scenario, const LlmPlan& pla
             std::max(2 * m_setting.requests * plan.objective, process.periodSeconds);
     }
     return LlmLinkTrace::Random(scenario, process, links, "--link-trace-random");
+}
+
+LlmFailureSchedule
+LlmProgramOptions::MakeFailureSchedule(const LlmScenario& scenario, const LlmPlan& plan) const
+{
+    LlmFailureSchedule schedule;
+    if (!m_fail.empty())
+    {
+        schedule = LlmFailureSchedule::Parse(m_fail, kSource, "--fail", scenario);
+    }
+    if (!m_failMtbf.empty())
+    {
+        LlmFailureSchedule::RandomProcess process = m_failProcess;
+        if (!m_failHorizon)
+        {
+            process.horizonSeconds =
+                std::min(LlmFailureSchedule::MAX_TIME_SECONDS,
+                         std::max(10.0 * m_setting.requests * plan.objective, process.mtbfSeconds));
+        }
+        schedule.Merge(LlmFailureSchedule::Random(scenario, process, "--fail-mtbf"));
+    }
+    return schedule;
+}
+
+std::optional<LlmReplacementPolicy::Config>
+LlmProgramOptions::GetReplacementPolicy() const
+{
+    return m_replace;
+}
+
+double
+LlmProgramOptions::GetFailureTimeout() const
+{
+    return m_failTimeout;
 }
 
 } // namespace ns3

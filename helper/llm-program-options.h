@@ -5,8 +5,10 @@
 
 #include "llm-simulation.h"
 #include "llm-transport-setting.h"
+#include "ns3/llm-failure-schedule.h"
 #include "ns3/llm-link-trace.h"
 #include "ns3/llm-placement-solver.h"
+#include "ns3/llm-replacement-policy.h"
 #include "ns3/llm-scenario-options.h"
 
 #include <map>
@@ -48,6 +50,7 @@ class LlmProgramOptions
         VARIANTS = 32,    //!< --variants: more transport settings
         OUTPUTS = 64,     //!< --pcap, --ascii, --flowmon-xml, --netanim, --token-csv, ...
         LINK_TRACE = 128, //!< --link-trace, --link-trace-random: Ω_ij(t) during the run
+        FAILURES = 256,   //!< --fail, --fail-mtbf, --fail-timeout: servers that fail
     };
 
     /**
@@ -120,6 +123,23 @@ class LlmProgramOptions
     std::optional<LlmLinkTrace> MakeLinkTrace(const LlmScenario& scenario,
                                               const LlmPlan& plan) const;
 
+    /**
+     * @brief The failure schedule of the options: the --fail items (repeatable, each one item
+     *        or a comma-separated list) and the --fail-mtbf=MTBF[:SEED[:REPAIR[:HORIZON]]]
+     *        process over every server (horizon default 10 × requests × T, at least MTBF).
+     * @param scenario the scenario whose servers the items name
+     * @param plan the plan to be simulated
+     * @return the schedule (empty without either option)
+     * @throws LlmInputError naming the bad item or value
+     */
+    LlmFailureSchedule MakeFailureSchedule(const LlmScenario& scenario, const LlmPlan& plan) const;
+
+    /// @return --fail-timeout, s (0: not given, the run's default)
+    double GetFailureTimeout() const;
+
+    /// @return the --replace policy (nothing: not given)
+    std::optional<LlmReplacementPolicy::Config> GetReplacementPolicy() const;
+
   private:
     CommandLine* m_cmd;            //!< The command line
     unsigned m_groups;             //!< Groups registered
@@ -145,6 +165,16 @@ class LlmProgramOptions
     LlmLinkTrace::RandomProcess m_random;         //!< --link-trace-random, read
     bool m_randomHorizon{false};                  //!< --link-trace-random gave a horizon
     std::map<std::string, std::string> m_initial; //!< ns-3 defaults before parsing
+    std::vector<std::string> m_fail;              //!< --fail, each time it is given
+    std::string m_failMtbf;                       //!< --fail-mtbf, as given
+    /// --fail-mtbf, read
+    LlmFailureSchedule::RandomProcess m_failProcess;
+    bool m_failHorizon{false};     //!< --fail-mtbf gave a horizon
+    std::string m_failTimeoutText; //!< --fail-timeout, as given
+    double m_failTimeout{0};       //!< --fail-timeout, s
+    std::string m_replaceText;     //!< --replace, as given
+    /// --replace, read
+    std::optional<LlmReplacementPolicy::Config> m_replace;
 };
 
 } // namespace ns3

@@ -15,17 +15,10 @@ LlmRunRecorder::Connect(LlmPlacementHelper& helper, bool stopWhenDone)
     for (uint32_t i = 0; i < helper.GetScenario().GetServers().size(); ++i)
     {
         Ptr<EdgeLlmServerApplication> app = helper.GetServer(i);
-        if (!app)
+        if (app)
         {
-            continue;
+            ConnectServer(app);
         }
-        app->TraceConnectWithoutContext("LayerStart",
-                                        MakeCallback(&LlmRunRecorder::LayerStart, this));
-        app->TraceConnectWithoutContext("LayerEnd", MakeCallback(&LlmRunRecorder::LayerEnd, this));
-        app->TraceConnectWithoutContext("ActivationSent",
-                                        MakeCallback(&LlmRunRecorder::Sent, this));
-        app->TraceConnectWithoutContext("ActivationReceived",
-                                        MakeCallback(&LlmRunRecorder::Received, this));
     }
     Ptr<EdgeLlmClientApplication> client = helper.GetClient();
     client->TraceConnectWithoutContext("TokenStart",
@@ -38,6 +31,16 @@ LlmRunRecorder::Connect(LlmPlacementHelper& helper, bool stopWhenDone)
         helper.GetClient()->TraceConnectWithoutContext("AllDone",
                                                        MakeCallback(&LlmRunRecorder::StopNow));
     }
+}
+
+void
+LlmRunRecorder::ConnectServer(Ptr<EdgeLlmServerApplication> app)
+{
+    app->TraceConnectWithoutContext("LayerStart", MakeCallback(&LlmRunRecorder::LayerStart, this));
+    app->TraceConnectWithoutContext("LayerEnd", MakeCallback(&LlmRunRecorder::LayerEnd, this));
+    app->TraceConnectWithoutContext("ActivationSent", MakeCallback(&LlmRunRecorder::Sent, this));
+    app->TraceConnectWithoutContext("ActivationReceived",
+                                    MakeCallback(&LlmRunRecorder::Received, this));
 }
 
 void

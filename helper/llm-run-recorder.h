@@ -54,6 +54,12 @@ class LlmRunRecorder
      */
     void Connect(LlmPlacementHelper& helper, bool stopWhenDone = true);
 
+    /**
+     * @brief Connect to one more server application (one a re-plan started during the run).
+     * @param app the server application
+     */
+    void ConnectServer(Ptr<EdgeLlmServerApplication> app);
+
     /// @return per-layer totals
     const std::vector<Layer>& GetLayers() const;
 

@@ -4,18 +4,29 @@
 
 #include "edge-topology-helper.h"
 #include "ns3/animation-interface.h"
+#include "ns3/bulk-send-helper.h"
 #include "ns3/config.h"
 #include "ns3/csma-helper.h"
 #include "ns3/double.h"
 #include "ns3/error-model.h"
 #include "ns3/flow-monitor-helper.h"
 #include "ns3/flow-monitor.h"
+#include "ns3/inet-socket-address.h"
+#include "ns3/ipv4-global-routing-helper.h"
+#include "ns3/ipv4-routing-table-entry.h"
+#include "ns3/ipv4-static-routing-helper.h"
+#include "ns3/ipv4-static-routing.h"
+#include "ns3/ipv4.h"
 #include "ns3/llm-input-error.h"
+#include "ns3/llm-replacement-policy.h"
+#include "ns3/llm-solver-factory.h"
 #include "ns3/llm-text-parse.h"
 #include "ns3/log.h"
 #include "ns3/mobility-model.h"
 #include "ns3/names.h"
 #include "ns3/node-list.h"
+#include "ns3/packet-sink-helper.h"
+#include "ns3/packet-sink.h"
 #include "ns3/packet.h"
 #include "ns3/point-to-point-channel.h"
 #include "ns3/point-to-point-helper.h"
@@ -118,6 +129,95 @@ ChangeRate(Ptr<PointToPointNetDevice> device, DataRate rate, uint64_t* changes)
     ++*changes;
 }
 
+/**
+ * A server's node goes down or comes back: every IPv4 interface but the loopback (a down
+ * interface drops what the node sends and receives, on any device: point-to-point, CSMA,
+ * Wi-Fi); then the global routes are recomputed around it. (A Wi-Fi radio switched off instead
+ * would keep its MAC retrying the frames it holds, event after event.)
+ */
+void
+SetNodeUp(Ptr<Node> node, bool up, bool globalRoutes, std::vector<Ipv4RoutingTableEntry>* saved)
+{
+    Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
+    // A down interface loses the node's static routes through it, and coming up gives back
+    // only its subnet's: keep the host and default routes (Wi-Fi D2D, user nodes) to restore.
+    Ptr<Ipv4StaticRouting> table =
+        ipv4 ? Ipv4StaticRoutingHelper().GetStaticRouting(ipv4) : nullptr;
+    if (table && !up)
+    {
+        saved->clear();
+        for (uint32_t k = 0; k < table->GetNRoutes(); ++k)
+        {
+            const Ipv4RoutingTableEntry route = table->GetRoute(k);
+            if (route.GetInterface() != 0 && (route.IsHost() || route.IsDefault()))
+            {
+                saved->push_back(route);
+            }
+        }
+    }
+    for (uint32_t i = 1; ipv4 && i < ipv4->GetNInterfaces(); ++i)
+    {
+        if (up)
+        {
+            ipv4->SetUp(i);
+        }
+        else
+        {
+            ipv4->SetDown(i);
+        }
+    }
+    if (table && up)
+    {
+        for (const Ipv4RoutingTableEntry& route : *saved)
+        {
+            if (route.IsDefault())
+            {
+                table->SetDefaultRoute(route.GetGateway(), route.GetInterface());
+            }
+            else
+            {
+                table->AddHostRouteTo(route.GetDest(), route.GetGateway(), route.GetInterface());
+            }
+        }
+    }
+    if (globalRoutes)
+    {
+        Ipv4GlobalRoutingHelper::RecomputeRoutingTables();
+    }
+}
+
+/// A scheduled failure: the node goes down, its server application crashes.
+void
+FailServer(LlmPlacementHelper* helper,
+           uint32_t i,
+           Ptr<Node> node,
+           bool routes,
+           std::vector<Ipv4RoutingTableEntry>* saved,
+           uint64_t* count)
+{
+    NS_LOG_INFO("server " << helper->GetScenario().GetServers()[i].name << " fails at "
+                          << Simulator::Now().As(Time::S));
+    SetNodeUp(node, false, routes, saved);
+    helper->NotifyServerDown(i);
+    ++*count;
+}
+
+/// A scheduled repair: the node is back, without the state it held.
+void
+RepairServer(LlmPlacementHelper* helper,
+             uint32_t i,
+             Ptr<Node> node,
+             bool routes,
+             std::vector<Ipv4RoutingTableEntry>* saved,
+             uint64_t* count)
+{
+    NS_LOG_INFO("server " << helper->GetScenario().GetServers()[i].name << " is back at "
+                          << Simulator::Now().As(Time::S));
+    SetNodeUp(node, true, routes, saved);
+    helper->NotifyServerUp(i);
+    ++*count;
+}
+
 /// A run of this process switched packet metadata on (it then stays on).
 bool g_metadataOn = false;
 /// A run of this process sent packets before metadata was on.
@@ -131,6 +231,174 @@ struct SimulatorGuard
         Simulator::Destroy();
         Names::Clear();
     }
+};
+
+/**
+ * The re-placement policy during a run: checks every period, sends the moved layers' weights
+ * over the network (one TCP bulk transfer per server pair, the layers of a pair one after the
+ * other) and, when all have arrived, switches the client to the new plan (epoch + 1, KV replay).
+ */
+class ReplacementRunner
+{
+  public:
+    ReplacementRunner(const LlmReplacementPolicy::Config& config,
+                      std::unique_ptr<LlmPlacementSolver> solver,
+                      const LlmScenario& scenario,
+                      const LlmLinkTrace& trace,
+                      LlmPlacementHelper* placement,
+                      const NodeContainer& servers,
+                      uint64_t tokensRequested,
+                      LlmSimulationResult* r)
+        : m_solver(std::move(solver))
+        , m_policy(config, *m_solver)
+        , m_period(Seconds(config.periodSeconds))
+        , m_scenario(scenario)
+        , m_trace(trace)
+        , m_placement(placement)
+        , m_servers(servers)
+        , m_requested(tokensRequested)
+        , m_r(r)
+    {
+    }
+
+    /// Schedule the first check.
+    void Start() { Simulator::Schedule(m_period, &ReplacementRunner::Check, this); }
+
+  private:
+    /// The running placement: the helper's pipeline in use.
+    LlmPlacement Running() const
+    {
+        LlmPlacement p;
+        for (const LlmPipeline::Stage& st : m_placement->GetPipeline()->stages)
+        {
+            p.push_back({st.server, st.bits});
+        }
+        return p;
+    }
+
+    void Check()
+    {
+        Ptr<EdgeLlmClientApplication> c = m_placement->GetClient();
+        const uint64_t done = c->GetTokensCompleted() + c->GetTokensFailed();
+        if (done >= m_requested)
+        {
+            return; // the run is over
+        }
+        if (!m_pending)
+        {
+            const double now = Simulator::Now().GetSeconds();
+            const double remaining =
+                static_cast<double>(m_requested - done) / static_cast<double>(m_requested);
+            const LlmPlacement running = Running();
+            const LlmReplacementPolicy::Decision d =
+                m_policy.Check(now,
+                               LlmReplacementPolicy::ScenarioAt(m_scenario, m_trace, now),
+                               running,
+                               remaining);
+            ++m_r->replacementChecks;
+            NS_LOG_INFO("re-placement check at " << now << " s: " << d.reason);
+            if (d.migrate)
+            {
+                StartMigration(running, d);
+            }
+        }
+        Simulator::Schedule(m_period, &ReplacementRunner::Check, this);
+    }
+
+    void StartMigration(const LlmPlacement& from, const LlmReplacementPolicy::Decision& d)
+    {
+        m_pending = true;
+        m_next = d.plan;
+        m_decided = Simulator::Now();
+        m_epoch = m_placement->GetPipeline()->epoch;
+        m_r->migrationBytes += d.migrationBytes;
+        const LlmCostModel& model = m_placement->GetCostModel();
+        // Weight bytes per (source, destination) server pair: p_l · b_l / 8 per moved layer.
+        std::map<std::pair<uint32_t, uint32_t>, uint64_t> pairs;
+        for (std::size_t l = 0; l < from.size(); ++l)
+        {
+            const LlmLayerAssignment& to = m_next.placement[l];
+            if (from[l].server != to.server)
+            {
+                pairs[{static_cast<uint32_t>(from[l].server), static_cast<uint32_t>(to.server)}] +=
+                    static_cast<uint64_t>(std::ceil(model.StorageBytes(l, to.bits)));
+            }
+        }
+        m_transfers = pairs.size();
+        for (const auto& [pair, bytes] : pairs)
+        {
+            const uint16_t port = m_nextPort++;
+            const Address dst = m_placement->GetPipeline()->serverAddress[pair.second];
+            const Ipv4Address ip = InetSocketAddress::ConvertFrom(dst).GetIpv4();
+            PacketSinkHelper sinkHelper("ns3::TcpSocketFactory",
+                                        InetSocketAddress(Ipv4Address::GetAny(), port));
+            ApplicationContainer sink = sinkHelper.Install(m_servers.Get(pair.second));
+            auto* received = &m_received[port];
+            *received = 0;
+            sink.Get(0)->TraceConnectWithoutContext(
+                "Rx",
+                MakeBoundCallback(&ReplacementRunner::Received, this, port, bytes));
+            sink.Start(Seconds(0));
+            BulkSendHelper send("ns3::TcpSocketFactory", InetSocketAddress(ip, port));
+            send.SetAttribute("MaxBytes", UintegerValue(bytes));
+            send.Install(m_servers.Get(pair.first)).Start(Seconds(0));
+            NS_LOG_INFO("migration: " << bytes << " weight bytes from server " << pair.first
+                                      << " to " << pair.second << " on port " << port);
+        }
+        if (m_transfers == 0)
+        {
+            Simulator::ScheduleNow(&ReplacementRunner::Switch, this);
+        }
+    }
+
+    static void Received(ReplacementRunner* self,
+                         uint16_t port,
+                         uint64_t expected,
+                         Ptr<const Packet> p,
+                         const Address&)
+    {
+        uint64_t& got = self->m_received[port];
+        const bool before = got >= expected;
+        got += p->GetSize();
+        if (!before && got >= expected && --self->m_transfers == 0)
+        {
+            self->Switch();
+        }
+    }
+
+    void Switch()
+    {
+        m_pending = false;
+        Ptr<EdgeLlmClientApplication> c = m_placement->GetClient();
+        if (m_placement->GetPipeline()->epoch != m_epoch
+            || c->GetTokensCompleted() + c->GetTokensFailed() >= m_requested)
+        {
+            return; // a failure re-plan came first, or the run is over
+        }
+        Ptr<const LlmPipeline> next = m_placement->Migrate(m_next);
+        if (next && c->Migrate(next))
+        {
+            ++m_r->migrations;
+            m_r->migrationSeconds += (Simulator::Now() - m_decided).GetSeconds();
+        }
+    }
+
+    std::unique_ptr<LlmPlacementSolver> m_solver; //!< The run's solver
+    LlmReplacementPolicy m_policy;                //!< The policy
+    Time m_period;                                //!< Check period
+    const LlmScenario& m_scenario;                //!< Static scenario
+    const LlmLinkTrace& m_trace;                  //!< Ω_ij(t)
+    LlmPlacementHelper* m_placement;              //!< The run's applications
+    NodeContainer m_servers;                      //!< Server nodes
+    uint64_t m_requested;                         //!< Tokens requested
+    LlmSimulationResult* m_r;                     //!< The result
+    bool m_pending{false};                        //!< A migration's weights are in transit
+    LlmPlan m_next;                               //!< Its plan
+    Time m_decided;                               //!< When it was decided
+    uint32_t m_epoch{0};                          //!< The epoch it replaces
+    std::size_t m_transfers{0};                   //!< Transfers still to arrive
+    uint16_t m_nextPort{49152};                   //!< Next transfer port
+    std::map<uint16_t, uint64_t> m_received;      //!< Bytes received per transfer port
 };
 
 } // namespace
@@ -365,6 +633,59 @@ LlmSimulationResult::ToText() const
         reasons += (reasons.empty() ? " (" : ", ") + std::to_string(count) + " " + reason;
     }
     out += reasons.empty() ? "\n" : reasons + ")\n";
+    if (!failureSchedule.empty())
+    {
+        std::snprintf(buf,
+                      sizeof(buf),
+                      "Server failures: %llu failed, %llu repaired (schedule %.200s%s); failure "
+                      "timeout %.6g s\n",
+                      static_cast<unsigned long long>(serversFailed),
+                      static_cast<unsigned long long>(serversRepaired),
+                      failureSchedule.c_str(),
+                      failureSchedule.size() > 200 ? "..." : "",
+                      failureTimeoutSeconds);
+        out += buf;
+        std::snprintf(buf,
+                      sizeof(buf),
+                      "Re-plans: %u; replay %.6g s (%llu replays, summed over requests); %llu "
+                      "token jobs without their KV cache\n",
+                      replans,
+                      replaySeconds,
+                      static_cast<unsigned long long>(replays),
+                      static_cast<unsigned long long>(kvMisses));
+        out += buf;
+        for (const auto& e : replanEvents)
+        {
+            std::string failedNames;
+            for (const std::string& f : e.failed)
+            {
+                failedNames += (failedNames.empty() ? "" : ",") + f;
+            }
+            if (e.planned)
+            {
+                std::snprintf(buf,
+                              sizeof(buf),
+                              "  at %.6g s: %.100s failed; epoch %u, %u layers moved, T = %.6g s "
+                              "(solved in %.3g s)\n",
+                              e.timeSeconds,
+                              failedNames.c_str(),
+                              e.epoch,
+                              e.layersMoved,
+                              e.objectiveSeconds,
+                              e.solveWallSeconds);
+            }
+            else
+            {
+                std::snprintf(buf,
+                              sizeof(buf),
+                              "  at %.6g s: %.100s failed; no path: %.300s\n",
+                              e.timeSeconds,
+                              failedNames.c_str(),
+                              e.reason.c_str());
+            }
+            out += buf;
+        }
+    }
     std::snprintf(buf,
                   sizeof(buf),
                   "FlowMonitor: %llu flows, %llu bytes sent, %llu packets sent, %llu received, "
@@ -383,6 +704,21 @@ LlmSimulationResult::ToText() const
                   static_cast<unsigned long long>(dropsQueue),
                   static_cast<unsigned long long>(dropsWifi));
     out += buf;
+    if (!replacementPolicy.empty())
+    {
+        std::snprintf(buf,
+                      sizeof(buf),
+                      "Re-placement (%s): %llu checks, %llu migrations, %llu weight bytes moved, "
+                      "%.6g s from decisions to switches; %u re-plans, replay %.6g s\n",
+                      replacementPolicy.c_str(),
+                      static_cast<unsigned long long>(replacementChecks),
+                      static_cast<unsigned long long>(migrations),
+                      static_cast<unsigned long long>(migrationBytes),
+                      migrationSeconds,
+                      replans,
+                      replaySeconds);
+        out += buf;
+    }
     if (!linkTraceSource.empty())
     {
         std::snprintf(buf,
@@ -425,6 +761,39 @@ LlmSimulationResult::ToJson() const
     j["tokens_failed"] = tokensFailed;
     j["tokens_cut_off"] = tokensUnfinished;
     j["failures"] = failures;
+    if (!failureSchedule.empty())
+    {
+        j["replans"] = replans;
+        j["replay_s"] = replaySeconds;
+        nlohmann::ordered_json events = nlohmann::ordered_json::array();
+        for (const auto& e : replanEvents)
+        {
+            nlohmann::ordered_json ev;
+            ev["time_s"] = e.timeSeconds;
+            ev["failed"] = e.failed;
+            ev["down"] = e.down;
+            ev["planned"] = e.planned;
+            if (e.planned)
+            {
+                ev["epoch"] = e.epoch;
+                ev["objective_s"] = e.objectiveSeconds;
+                ev["layers_moved"] = e.layersMoved;
+                ev["solve_wall_s"] = e.solveWallSeconds;
+            }
+            else
+            {
+                ev["reason"] = e.reason;
+            }
+            events.push_back(ev);
+        }
+        j["server_failures"] = {{"schedule", failureSchedule},
+                                {"failure_timeout_s", failureTimeoutSeconds},
+                                {"failed", serversFailed},
+                                {"repaired", serversRepaired},
+                                {"replays", replays},
+                                {"kv_misses", kvMisses},
+                                {"replan_events", events}};
+    }
     j["stopped_by_safety_limit"] = stoppedBySafetyLimit;
     j["safety_limit_s"] = safetyLimitSeconds;
     j["bytes_sent"] = bytesSent;
@@ -451,6 +820,16 @@ LlmSimulationResult::ToJson() const
                            {"links", linkTraceLinks},
                            {"links_simulated", linkTraceLinksSimulated},
                            {"rate_changes", linkRateChanges}};
+    }
+    if (!replacementPolicy.empty())
+    {
+        j["replacement_policy"] = replacementPolicy;
+        j["replacement_checks"] = replacementChecks;
+        j["migrations"] = migrations;
+        j["migration_bytes"] = migrationBytes;
+        j["migration_s"] = migrationSeconds;
+        j["replans"] = replans;
+        j["replay_s"] = replaySeconds;
     }
     j["layers"] = nlohmann::ordered_json::array();
     for (const Layer& l : layers)
@@ -650,6 +1029,51 @@ LlmSimulation::ApplyLinkTrace(const NodeContainer& servers, LlmSimulationResult&
 }
 
 void
+LlmSimulation::SetFailureSchedule(const LlmFailureSchedule& schedule, double failureTimeoutSeconds)
+{
+    const std::string source = schedule.GetSource().empty() ? "failures" : schedule.GetSource();
+    for (const LlmFailureSchedule::Failure& f : schedule.GetFailures())
+    {
+        if (!m_scenario.FindServer(f.server))
+        {
+            throw LlmInputError(source,
+                                f.item.empty() ? f.server : f.item,
+                                "the simulated scenario has no server " + f.server);
+        }
+    }
+    if (!(failureTimeoutSeconds >= 0) || !(failureTimeoutSeconds <= 1e9))
+    {
+        throw LlmInputError("LlmSimulation",
+                            "failure timeout",
+                            "expected 0 (the default) ... 1e9 s, got "
+                                + LlmTextParse::Format(failureTimeoutSeconds));
+    }
+    m_failures = schedule;
+    m_failureTimeout = failureTimeoutSeconds;
+}
+
+void
+LlmSimulation::SetReplanSolver(const std::string& name, const LlmSolverOptions& options)
+{
+    LlmSolverFactory::Create(name, options); // refuses an unknown name now
+    m_replanSolver = name;
+    m_replanOptions = options;
+}
+
+void
+LlmSimulation::SetReplacementPolicy(const LlmReplacementPolicy::Config& config)
+{
+    if (!(config.periodSeconds > 0))
+    {
+        throw LlmInputError("LlmSimulation",
+                            "re-placement period",
+                            "expected a period > 0 s, got "
+                                + LlmTextParse::Format(config.periodSeconds));
+    }
+    m_policy = config;
+}
+
+void
 LlmSimulation::SetOutputs(const LlmSimulationOutputs& outputs)
 {
     m_outputs = outputs;
@@ -714,7 +1138,21 @@ LlmSimulation::Run()
     const double slowdown = m_linkTrace.GetMaxSlowdown();
     const double limitSeconds = std::min(m_limit * slowdown, 9e9); // ns-3 Time: about 9.2e9 s
 
+    const bool failures = !m_failures.IsEmpty();
+    const bool replace = m_policy.has_value();
+    if (replace && m_policy->kind != LlmReplacementPolicy::Kind::NEVER && m_linkTrace.IsEmpty())
+    {
+        throw LlmInputError("command line",
+                            "--replace",
+                            "a re-placement policy other than never re-solves when the links "
+                            "change: give a link trace (--link-trace or --link-trace-random)");
+    }
+    LlmSimulationResult r;
     LlmPlacementHelper placement(s);
+    if (failures)
+    {
+        placement.SetSolver(m_replanSolver, m_replanOptions); // the re-plans' solver
+    }
     placement.SetPlan(m_plan);
     NodeContainer servers = m_servers;
     Ptr<Node> client = m_client;
@@ -724,9 +1162,9 @@ LlmSimulation::Run()
         topology.SetMtu(static_cast<uint16_t>(t.mtu));
         topology.SetQueueSize(t.queueSize);
         topology.SetUsePropagationDelay(!t.ideal);
-        if (!t.allLinks)
+        if (!t.allLinks && !failures && !replace)
         {
-            topology.SetPlanLinksOnly(m_plan);
+            topology.SetPlanLinksOnly(m_plan); // (a re-plan or migration may need any link)
         }
         if (t.d2d != "p2p")
         {
@@ -768,27 +1206,106 @@ LlmSimulation::Run()
     placement.SetMessengerAttribute("UdpPayloadSize", UintegerValue(t.mtu - 54));
     placement.SetMessengerAttribute("TcpBufferSize", UintegerValue(t.socketBuffer));
     placement.SetClientAttribute("Requests", UintegerValue(t.requests));
+    // The client's failure timeout: three times a token's share of T plus the propagation
+    // delays its messages cross (at least 10 ms), unless given.
+    const double failureTimeout =
+        !failures ? 0.0
+        : m_failureTimeout > 0
+            ? m_failureTimeout
+            : std::max(
+                0.01,
+                3 * (t.requests * m_plan.objective / s.GetWorkload().tokens + m_tokenDelaySeconds)
+                    * slowdown);
     if (t.transport == "udp")
     {
         // A token whose result never comes (its last datagram lost) is failed after ten times
-        // its share of T plus the propagation delays its messages cross.
-        placement.SetClientAttribute(
-            "TokenTimeout",
-            TimeValue(Seconds(
-                (10 * (t.requests * m_plan.objective / s.GetWorkload().tokens + m_tokenDelaySeconds)
-                 + 1)
-                * slowdown)));
+        // its share of T plus the propagation delays its messages cross (with failures, at
+        // least twice the failure timeout, so that a failure is detected before).
+        const double timeout =
+            (10 * (t.requests * m_plan.objective / s.GetWorkload().tokens + m_tokenDelaySeconds)
+             + 1)
+            * slowdown;
+        placement.SetClientAttribute("TokenTimeout",
+                                     TimeValue(Seconds(std::max(timeout, 2 * failureTimeout))));
     }
     placement.Install(servers, client);
     placement.AssignStreams(1);
     LlmRunRecorder recorder;
     recorder.Connect(placement);
+    // Per failed server: its static routes, restored when it is back.
+    std::vector<std::vector<Ipv4RoutingTableEntry>> savedRoutes(s.GetServers().size());
+    if (failures)
+    {
+        placement.EnableFailureRecovery(Seconds(failureTimeout));
+        placement.AddServerStartedCallback(
+            [&recorder](uint32_t, Ptr<EdgeLlmServerApplication> app) {
+                recorder.ConnectServer(app);
+            });
+        // Global routes go around a failed node (Wi-Fi D2D runs on one-hop static routes).
+        const bool routes = t.d2d == "p2p";
+        for (const LlmFailureSchedule::Failure& f : m_failures.GetFailures())
+        {
+            const uint32_t i = static_cast<uint32_t>(*s.FindServer(f.server));
+            Simulator::Schedule(Seconds(f.timeSeconds),
+                                &FailServer,
+                                &placement,
+                                i,
+                                servers.Get(i),
+                                routes,
+                                &savedRoutes[i],
+                                &r.serversFailed);
+            if (f.repairSeconds)
+            {
+                Simulator::Schedule(Seconds(f.timeSeconds + *f.repairSeconds),
+                                    &RepairServer,
+                                    &placement,
+                                    i,
+                                    servers.Get(i),
+                                    routes,
+                                    &savedRoutes[i],
+                                    &r.serversRepaired);
+            }
+        }
+        r.failureSchedule = m_failures.ToText();
+        r.failureTimeoutSeconds = failureTimeout;
+    }
+    std::unique_ptr<ReplacementRunner> runner;
+    if (replace)
+    {
+        if (!failures)
+        {
+            placement.AddServerStartedCallback(
+                [&recorder](uint32_t, Ptr<EdgeLlmServerApplication> app) {
+                    recorder.ConnectServer(app);
+                });
+        }
+        // The run's own solver: the one the plan came from (else the re-plans' solver).
+        std::unique_ptr<LlmPlacementSolver> solver;
+        try
+        {
+            solver = LlmSolverFactory::Create(m_plan.solver, m_replanOptions);
+        }
+        catch (const LlmInputError&)
+        {
+            solver = LlmSolverFactory::Create(m_replanSolver, m_replanOptions);
+        }
+        runner = std::make_unique<ReplacementRunner>(*m_policy,
+                                                     std::move(solver),
+                                                     s,
+                                                     m_linkTrace,
+                                                     &placement,
+                                                     servers,
+                                                     static_cast<uint64_t>(t.requests)
+                                                         * s.GetWorkload().tokens,
+                                                     &r);
+        runner->Start();
+        r.replacementPolicy = LlmReplacementPolicy::ToString(m_policy->kind);
+    }
     FlowMonitorHelper flowHelper;
     Ptr<FlowMonitor> monitor = flowHelper.InstallAll();
 
     // Drops where they happen: corrupted on receive (loss), queue disc or device queue full,
     // Wi-Fi retry limit (FlowMonitor calls a packet lost only 10 s after it was sent).
-    LlmSimulationResult r;
     const auto count = [](uint64_t* n) { return MakeBoundCallback(&CountDrop, n); };
     for (const char* device : {"PointToPointNetDevice", "CsmaNetDevice"})
     {
@@ -880,6 +1397,20 @@ LlmSimulation::Run()
     r.tokensCompleted = c->GetTokensCompleted();
     r.tokensFailed = c->GetTokensFailed();
     r.failures = c->GetFailureCounts();
+    if (failures || replace)
+    {
+        r.replans = c->GetReplans();
+        r.replaySeconds = c->GetReplayTime().GetSeconds();
+        r.replays = c->GetReplays();
+        r.replanEvents = placement.GetReplans();
+        for (uint32_t i = 0; i < s.GetServers().size(); ++i)
+        {
+            if (Ptr<EdgeLlmServerApplication> app = placement.GetServer(i))
+            {
+                r.kvMisses += app->GetKvMisses();
+            }
+        }
+    }
     // Token conservation: a token neither completed nor failed when the run ended was cut off.
     r.tokensUnfinished =
         r.tokensRequested - std::min(r.tokensRequested, r.tokensCompleted + r.tokensFailed);

@@ -6,12 +6,15 @@
 #include "llm-placement-helper.h"
 #include "llm-run-recorder.h"
 #include "llm-transport-setting.h"
+#include "ns3/llm-failure-schedule.h"
 #include "ns3/llm-link-trace.h"
+#include "ns3/llm-replacement-policy.h"
 #include "ns3/node-container.h"
 
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -104,6 +107,22 @@ struct LlmSimulationResult
                                          //!< none of the plan's traffic)
     uint64_t linkRateChanges{0};         //!< Device DataRate changes the trace made during the run
                                          //!< (rows that repeat the current rate change nothing)
+    std::string failureSchedule;         //!< The failure schedule as items (empty: none)
+    double failureTimeoutSeconds{0};     //!< The client's FailureTimeout, s
+    uint64_t serversFailed{0};           //!< Server failures applied before the run ended
+    uint64_t serversRepaired{0};         //!< Repairs applied before the run ended
+    uint32_t replans{0};                 //!< Re-plans that installed a new pipeline
+    double replaySeconds{0};             //!< Simulated time spent replaying, summed over the
+                                         //!< requests and re-plans, s
+    uint64_t replays{0};                 //!< Replays completed
+    uint64_t kvMisses{0};                //!< Token jobs that ran without their KV cache
+    std::string replacementPolicy;       //!< never, periodic or threshold (empty: no policy set)
+    uint64_t replacementChecks{0};       //!< Checks the policy made
+    uint64_t migrations{0};              //!< Migrations switched to (each also a re-plan)
+    uint64_t migrationBytes{0};          //!< Weight bytes the decided migrations sent
+    double migrationSeconds{0};          //!< Simulated time from decisions to switches, summed, s
+    /// The re-plans (with those that found no placement: no-path)
+    std::vector<LlmPlacementHelper::ReplanRecord> replanEvents;
 
     /// @return dropsCorrupted + dropsQueue + dropsWifi
     uint64_t GetDrops() const;
@@ -212,6 +231,51 @@ class LlmSimulation
     void SetLinkTrace(const LlmLinkTrace& trace);
 
     /**
+     * @brief Make servers fail during the run (default: none).
+     *
+     * At each failure the server's node goes down: every IPv4 interface but the loopback is
+     * set down (the node neither sends nor receives, on any kind of device) and its
+     * server application crashes (queue, job computing and KV cache lost); global routes are
+     * recomputed (not with Wi-Fi D2D, whose routes are one-hop static ones). A repair brings the
+     * interfaces back. The client detects a failure by its FailureTimeout and re-plans with the
+     * solver of SetReplanSolver on the servers still up; see EdgeLlmClientApplication. A run
+     * with failures builds every link of the scenario (as the all-links setting), since a
+     * re-plan may use any of them.
+     * @param schedule the failures (its servers are the scenario's)
+     * @param failureTimeoutSeconds the client's FailureTimeout, s (0: 3 × (requests × T / n +
+     *        the propagation delays a token crosses), at least 10 ms)
+     * @throws LlmInputError on a server the scenario lacks, a negative timeout, or a scenario
+     *         whose replay message would exceed 4 GiB
+     */
+    void SetFailureSchedule(const LlmFailureSchedule& schedule, double failureTimeoutSeconds = 0);
+
+    /**
+     * @brief Re-place while the links change (default: none; needs a link trace unless the
+     *        kind is never).
+     *
+     * Every periodSeconds of simulated time the policy checks the running placement against
+     * Ω_ij(now) of the trace (LlmReplacementPolicy::Check, re-solving with the plan's own
+     * solver, which costs wall time) with the share of the tokens not yet finished. On a
+     * migration, the weights of every layer that changes server (p_l · b_l / 8 bytes) are
+     * sent from its old server's node to its new one over TCP (one bulk transfer per server
+     * pair), sharing the links with the tokens; when all have arrived the servers and the
+     * client switch to the new plan as after a failure re-plan (new epoch, KV replay). The run
+     * builds every link of the scenario. The result then reports the checks, migrations,
+     * weight bytes and migration time.
+     * @param config the policy
+     * @throws LlmInputError on a period that is not > 0 (Run refuses a kind other than never
+     *         without a link trace)
+     */
+    void SetReplacementPolicy(const LlmReplacementPolicy::Config& config);
+
+    /**
+     * @brief The solver a re-plan uses (default: the ILP).
+     * @param name a name of LlmSolverFactory::Names()
+     * @param options its options
+     */
+    void SetReplanSolver(const std::string& name, const LlmSolverOptions& options = {});
+
+    /**
      * @brief Build, install, run, collect, write the outputs, destroy the simulator.
      * @return the result
      * @throws LlmInputError if an output file cannot be written or the nodes do not fit
@@ -249,6 +313,11 @@ class LlmSimulation
     uint64_t m_rngRun{1};           //!< RngRun
     std::function<void(LlmPlacementHelper&)> m_installed; //!< Installed callback
     LlmLinkTrace m_linkTrace;                             //!< Ω_ij(t) (empty: static links)
+    LlmFailureSchedule m_failures;                        //!< Server failures (empty: none)
+    double m_failureTimeout{0};                           //!< FailureTimeout, s (0: default)
+    std::string m_replanSolver{"ilp"};                    //!< Solver of the re-plans
+    LlmSolverOptions m_replanOptions;                     //!< Its options
+    std::optional<LlmReplacementPolicy::Config> m_policy; //!< Re-placement (empty: none)
 };
 
 } // namespace ns3

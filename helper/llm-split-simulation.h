@@ -3,6 +3,7 @@
 #ifndef LLM_SPLIT_SIMULATION_H
 #define LLM_SPLIT_SIMULATION_H
 
+#include "llm-simulation.h"
 #include "llm-transport-setting.h"
 #include "ns3/application-container.h"
 #include "ns3/llm-split-setting.h"
@@ -51,7 +52,15 @@ struct LlmSplitSimulationResult
     std::string mode;      //!< "split" or "cloud-only"
     std::string setting;   //!< Transport setting name
     std::string transport; //!< tcp or udp
+    std::string access;    //!< Access medium: p2p, wifi-ac or wifi-ax
     uint32_t devices{0};   //!< K
+    double uplinkBps{0};   //!< Access rate up the analytic figures use (Wi-Fi: the PHY rate)
+    double downlinkBps{0}; //!< Access rate down the analytic figures use, bit/s
+    uint32_t stationsAssociated{0}; //!< Wi-Fi: stations associated at the warm-up
+    uint32_t stationsReady{0};      //!< Wi-Fi: stations whose warm-up passed both ways
+    uint32_t warmupRounds{0};       //!< Wi-Fi: warm-up rounds
+    double associationSeconds{0};   //!< Wi-Fi: when the devices started (association and
+                                    //!< warm-up done, or their deadlines), s
 
     double analyticTtftSeconds{0};          //!< LlmSplitSetting::AnalyticTtftSeconds, s
     double analyticTpotSeconds{0};          //!< LlmSplitSetting::AnalyticTpotSeconds, s
@@ -110,11 +119,27 @@ struct LlmSplitSimulationResult
  * global routing. An LlmSplitDeviceApplication on each device, one LlmSplitCloudApplication
  * on the cloud, all talking through LlmMessenger.
  *
- * From the LlmTransportSetting: transport (tcp, udp), mtu, ideal (no propagation delay),
- * loss, congestion control, queue (FIFO queue disc in front of every device) and socket
+ * Wi-Fi access (SetAccess): the devices are the stations of one 802.11ac or 802.11ax network
+ * whose access point is the router (EdgeTopologyHelper::InstallWifiDevices: IdealWifiManager,
+ * 80 MHz at 5 GHz; RTS/CTS before every frame; the devices on a circle of ACCESS_RADIUS_METRES
+ * around the access point, all in range of each other, one /16). They contend for one
+ * medium; the PHY rate and the MAC
+ * set the transfer times, so uplinkBps and downlinkBps play no part: the analytic figures use
+ * the standard's nominal PHY rate (EdgeTopologyHelper::GetWifiPhyRate) both ways instead, and
+ * accessDelaySeconds moves onto the shared link (the path device–cloud keeps its propagation
+ * delay; the air adds nanoseconds). The devices start once every station has associated (at
+ * ASSOCIATION_DEADLINE_SECONDS at the latest), its ARP entries are in place and a warm-up
+ * exchange with the access point has passed both ways (WARMUP_DEADLINE_SECONDS at the latest;
+ * it steps over a Block Ack set-up race of ns-3's Wi-Fi that would stall a flow for ever). The
+ * shared link stays point-to-point.
+ *
+ * From the LlmTransportSetting: transport (tcp, udp), mtu (at most 2296 with Wi-Fi), ideal
+ * (no propagation delay), loss (every point-to-point device's receive error model and every
+ * Wi-Fi PHY's post-reception error model), congestion control, queue (FIFO queue disc in front
+ * of every point-to-point device; Wi-Fi keeps ns-3's MAC queues and queue discs) and socket
  * buffer; set on this run's objects only (never Config::SetDefault). Keys about the edge
  * topology of LlmSimulation (d2d, d2d-delay, wan-delay, all-links, user, requests) are
- * refused: the LlmSplitSetting holds the delays and the requests.
+ * refused: the LlmSplitSetting holds the delays and the requests, SetAccess the medium.
  *
  * The analytic TTFT and TPOT are those of one device alone (LlmSplitSetting): compute plus
  * (bytes + header)·8 at the slowest hop's rate plus propagation; queueing at the cloud and
@@ -126,6 +151,48 @@ class LlmSplitSimulation
   public:
     /// Most simulated time a run may need, s.
     static constexpr double MAX_SIMULATED_SECONDS = 1e8;
+    /// Wi-Fi access: the devices start at the latest this long after the run's start, s,
+    /// associated or not (a device that is not fails its tokens through the transport).
+    static constexpr double ASSOCIATION_DEADLINE_SECONDS = 60;
+    /// Wi-Fi access: the devices start at the latest this long after the warm-up began, s.
+    static constexpr double WARMUP_DEADLINE_SECONDS = 2;
+    /// Wi-Fi access: distance of every device from the access point, m.
+    static constexpr double ACCESS_RADIUS_METRES = 2;
+
+    /// The medium between the devices and the router.
+    enum class Access
+    {
+        P2P,     //!< A point-to-point link per device (uplinkBps, downlinkBps)
+        WIFI_AC, //!< One 802.11ac network: the devices its stations, the router its AP
+        WIFI_AX  //!< One 802.11ax network: the devices its stations, the router its AP
+    };
+
+    /**
+     * @brief Read an access medium.
+     * @param text p2p, wifi-ac or wifi-ax
+     * @param field what errors name (e.g. "--access")
+     * @return the medium
+     * @throws LlmInputError naming the field on another text
+     */
+    static Access ParseAccess(const std::string& text, const std::string& field);
+
+    /**
+     * @brief The name of an access medium.
+     * @param access the medium
+     * @return p2p, wifi-ac or wifi-ax
+     */
+    static std::string GetAccessName(Access access);
+
+    /**
+     * @brief The setting a run with this access medium simulates and analyses: with Wi-Fi,
+     *        uplinkBps and downlinkBps are the standard's nominal PHY rate
+     *        (EdgeTopologyHelper::GetWifiPhyRate) and accessDelaySeconds is added to
+     *        sharedDelaySeconds (then 0); with p2p, the setting unchanged.
+     * @param setting the split setting
+     * @param access the medium
+     * @return the setting
+     */
+    static LlmSplitSetting WithAccess(const LlmSplitSetting& setting, Access access);
 
     /**
      * @brief A run.
@@ -137,6 +204,26 @@ class LlmSplitSimulation
     LlmSplitSimulation(const LlmSplitSetting& setting, const LlmTransportSetting& transport = {});
 
     /**
+     * @brief The medium between the devices and the router (default P2P).
+     * @param access the medium
+     * @throws LlmInputError if the transport's MTU exceeds Wi-Fi's 2296 bytes, or the run would
+     *         need more than MAX_SIMULATED_SECONDS
+     */
+    void SetAccess(Access access);
+
+    /**
+     * @brief Files to write (each optional): pcap per device (point-to-point and Wi-Fi),
+     *        an ASCII trace of every device, FlowMonitor XML, a NetAnim trace and a token CSV
+     *        (device,request,token,status,time_s,latency_s,reason: one row per token that
+     *        completed or failed; latency since its step started, the prefill's since its
+     *        request's arrival). An ASCII trace needs packet metadata from the process's first
+     *        packet: ask for it in the process's first run.
+     * @param outputs the files; placementCsv has no meaning here
+     * @throws LlmInputError if placementCsv is set
+     */
+    void SetOutputs(const LlmSimulationOutputs& outputs);
+
+    /**
      * @brief Set ns-3's run number (RngRun) before building (default: leave it).
      * @param run the run number
      */
@@ -144,6 +231,10 @@ class LlmSplitSimulation
 
     /**
      * @brief A function called after installing, before the simulator runs (to connect traces).
+     *
+     * With Wi-Fi access the device applications join their nodes only when the devices start
+     * (after the association): set their attributes and connect their traces here, without
+     * their nodes.
      * @param f the function; it gets the device applications (in device order) and the cloud's
      */
     void SetInstalledCallback(
@@ -156,8 +247,24 @@ class LlmSplitSimulation
     LlmSplitSimulationResult Run();
 
   private:
-    LlmSplitSetting m_setting;       //!< The split setting
+    /**
+     * @brief The safety limit and UDP's token timeout of the current setting and access.
+     * @throws LlmInputError if the run would need more than MAX_SIMULATED_SECONDS
+     */
+    void ComputeLimits();
+
+    /**
+     * @brief Write the token CSV.
+     * @param rows its rows, without the header
+     * @throws LlmInputError if it cannot be written
+     */
+    void WriteTokenCsv(const std::vector<std::string>& rows) const;
+
+    LlmSplitSetting m_given;         //!< The split setting as given
+    LlmSplitSetting m_setting;       //!< The setting simulated (WithAccess of m_given)
     LlmTransportSetting m_transport; //!< The transport setting
+    Access m_access{Access::P2P};    //!< The access medium
+    LlmSimulationOutputs m_outputs;  //!< Files to write
     double m_limit{0};               //!< Safety limit of simulated time, s
     double m_tokenTimeout{0};        //!< UDP token timeout, s (0: TCP, none)
     bool m_hasRngRun{false};         //!< SetRngRun was called

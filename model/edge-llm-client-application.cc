@@ -2,6 +2,7 @@
 
 #include "edge-llm-client-application.h"
 
+#include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
 #include "ns3/pointer.h"
 #include "ns3/simulator.h"
@@ -43,6 +44,13 @@ EdgeLlmClientApplication::GetTypeId()
                           TimeValue(Seconds(0)),
                           MakeTimeAccessor(&EdgeLlmClientApplication::m_tokenTimeout),
                           MakeTimeChecker(Seconds(0)))
+            .AddAttribute("FailureTimeout",
+                          "A token (or replay) without a result after this long asks the failure "
+                          "detector whether a server of the pipeline failed, and re-plans if "
+                          "one did (0: no failure detection; needs SetFailureCallbacks).",
+                          TimeValue(Seconds(0)),
+                          MakeTimeAccessor(&EdgeLlmClientApplication::m_failureTimeout),
+                          MakeTimeChecker(Seconds(0)))
             .AddAttribute("Port",
                           "Port results are received on.",
                           UintegerValue(9001),
@@ -73,7 +81,17 @@ EdgeLlmClientApplication::GetTypeId()
             .AddTraceSource("AllDone",
                             "Every request finished.",
                             MakeTraceSourceAccessor(&EdgeLlmClientApplication::m_allDoneTrace),
-                            "ns3::TracedCallback::Void");
+                            "ns3::TracedCallback::Void")
+            .AddTraceSource("Replan",
+                            "A server failure was detected and the client re-planned (the new "
+                            "pipeline's epoch, the failed servers).",
+                            MakeTraceSourceAccessor(&EdgeLlmClientApplication::m_replanTrace),
+                            "ns3::EdgeLlmClientApplication::ReplanTracedCallback")
+            .AddTraceSource("ReplayDone",
+                            "A request's replay rebuilt its KV cache on the new pipeline "
+                            "(request, tokens replayed, duration).",
+                            MakeTraceSourceAccessor(&EdgeLlmClientApplication::m_replayDoneTrace),
+                            "ns3::EdgeLlmClientApplication::ReplayTracedCallback");
     return tid;
 }
 
@@ -96,6 +114,7 @@ EdgeLlmClientApplication::DoDispose()
     for (auto& r : m_state)
     {
         r.timeout.Cancel();
+        r.watchdog.Cancel();
     }
     for (auto& e : m_startEvents)
     {
@@ -108,6 +127,8 @@ EdgeLlmClientApplication::DoDispose()
     m_messenger = nullptr;
     m_pipeline = nullptr;
     m_interArrival = nullptr;
+    m_detect = FailureDetectorCallback();
+    m_replan = ReplanCallback();
     Application::DoDispose();
 }
 
@@ -115,6 +136,37 @@ void
 EdgeLlmClientApplication::SetPipeline(Ptr<const LlmPipeline> pipeline)
 {
     m_pipeline = pipeline;
+}
+
+void
+EdgeLlmClientApplication::SetFailureCallbacks(FailureDetectorCallback detect, ReplanCallback replan)
+{
+    m_detect = detect;
+    m_replan = replan;
+}
+
+Ptr<const LlmPipeline>
+EdgeLlmClientApplication::GetPipeline() const
+{
+    return m_pipeline;
+}
+
+uint32_t
+EdgeLlmClientApplication::GetReplans() const
+{
+    return m_replans;
+}
+
+Time
+EdgeLlmClientApplication::GetReplayTime() const
+{
+    return m_replayTime;
+}
+
+uint64_t
+EdgeLlmClientApplication::GetReplays() const
+{
+    return m_replays;
 }
 
 int64_t
@@ -202,6 +254,7 @@ EdgeLlmClientApplication::StopApplication()
     for (auto& r : m_state)
     {
         r.timeout.Cancel();
+        r.watchdog.Cancel();
     }
     for (auto& e : m_startEvents)
     {
@@ -217,16 +270,26 @@ void
 EdgeLlmClientApplication::StartRequest(uint32_t id)
 {
     m_state[id].started = Simulator::Now();
+    m_state[id].begun = true;
+    if (m_noPath)
+    {
+        FailRemaining(id, "no-path");
+        return;
+    }
     SendToken(id);
 }
 
 void
-EdgeLlmClientApplication::SendToken(uint32_t id)
+EdgeLlmClientApplication::SendToken(uint32_t id, bool retry)
 {
     Request& r = m_state[id];
-    r.tokenStarted = Simulator::Now();
-    ++m_started;
-    m_tokenStartTrace(id, r.nextToken);
+    if (!retry)
+    {
+        r.tokenStarted = Simulator::Now();
+        ++m_started;
+        m_tokenStartTrace(id, r.nextToken);
+    }
+    r.replaying = false;
     LlmActivationHeader h;
     h.kind = LlmActivationHeader::ACTIVATION;
     h.requestId = id;
@@ -236,6 +299,7 @@ EdgeLlmClientApplication::SendToken(uint32_t id)
     h.payloadBytes = m_pipeline->inputBytes;
     const uint32_t first = m_pipeline->stages.front().server;
     m_messenger->Send(m_pipeline->serverAddress[first], h, 0.0);
+    r.timeout.Cancel();
     if (m_tokenTimeout > Seconds(0))
     {
         r.timeout = Simulator::Schedule(m_tokenTimeout,
@@ -243,6 +307,150 @@ EdgeLlmClientApplication::SendToken(uint32_t id)
                                         this,
                                         id,
                                         r.nextToken);
+    }
+    ArmWatchdog(id);
+}
+
+void
+EdgeLlmClientApplication::StartReplay(uint32_t id)
+{
+    Request& r = m_state[id];
+    r.replaying = true;
+    r.replayStarted = Simulator::Now();
+    LlmActivationHeader h;
+    h.kind = LlmActivationHeader::REPLAY;
+    h.requestId = id;
+    h.token = r.nextToken; // the tokens 0 ... t − 1 generated so far
+    h.layer = 0;
+    h.bits = 32;
+    const uint64_t bytes = static_cast<uint64_t>(m_pipeline->inputBytes) * r.nextToken;
+    NS_ABORT_MSG_IF(bytes > UINT32_MAX,
+                    "a replay message above 4 GiB (LlmPlacementHelper refuses such runs)");
+    h.payloadBytes = static_cast<uint32_t>(bytes);
+    const uint32_t first = m_pipeline->stages.front().server;
+    m_messenger->Send(m_pipeline->serverAddress[first], h, 0.0);
+    r.timeout.Cancel();
+    if (m_tokenTimeout > Seconds(0))
+    {
+        // A replay of t tokens takes about t tokens' time.
+        r.timeout = Simulator::Schedule(m_tokenTimeout * (1 + r.nextToken),
+                                        &EdgeLlmClientApplication::TokenTimedOut,
+                                        this,
+                                        id,
+                                        r.nextToken);
+    }
+    ArmWatchdog(id);
+}
+
+void
+EdgeLlmClientApplication::ArmWatchdog(uint32_t id)
+{
+    Request& r = m_state[id];
+    r.watchdog.Cancel();
+    if (m_failureTimeout > Seconds(0) && !m_detect.IsNull() && !m_replan.IsNull())
+    {
+        r.watchdog =
+            Simulator::Schedule(m_failureTimeout, &EdgeLlmClientApplication::Watchdog, this, id);
+    }
+}
+
+void
+EdgeLlmClientApplication::Watchdog(uint32_t id)
+{
+    if (m_state[id].finished)
+    {
+        return;
+    }
+    if (!CheckFailures())
+    {
+        ArmWatchdog(id); // slow, not failed: keep waiting
+    }
+}
+
+bool
+EdgeLlmClientApplication::CheckFailures()
+{
+    if (m_failureTimeout <= Seconds(0) || m_detect.IsNull() || m_replan.IsNull() || m_noPath)
+    {
+        return false;
+    }
+    if (m_replanPending)
+    {
+        return true;
+    }
+    const std::vector<uint32_t> failed = m_detect();
+    if (failed.empty())
+    {
+        return false;
+    }
+    NS_LOG_INFO("edge-llm client: " << failed.size() << " server(s) of epoch " << m_pipeline->epoch
+                                    << " failed; re-planning");
+    // Out of the messenger's callback that may have called us: the re-plan restarts it.
+    m_replanPending = true;
+    Simulator::ScheduleNow(&EdgeLlmClientApplication::Replan, this, failed);
+    return true;
+}
+
+void
+EdgeLlmClientApplication::Replan(std::vector<uint32_t> failed)
+{
+    m_replanPending = false;
+    Ptr<const LlmPipeline> next = m_replan(failed);
+    if (!next)
+    {
+        m_noPath = true;
+        for (uint32_t id = 0; id < m_state.size(); ++id)
+        {
+            if (m_state[id].begun && !m_state[id].finished)
+            {
+                FailRemaining(id, "no-path");
+            }
+        }
+        return;
+    }
+    SwitchPipeline(next, failed);
+}
+
+bool
+EdgeLlmClientApplication::Migrate(Ptr<const LlmPipeline> next)
+{
+    NS_LOG_FUNCTION(this << next);
+    if (!next || m_noPath || m_replanPending || m_state.empty())
+    {
+        return false;
+    }
+    NS_LOG_INFO("edge-llm client: migration to epoch " << next->epoch);
+    SwitchPipeline(next, {});
+    return true;
+}
+
+void
+EdgeLlmClientApplication::SwitchPipeline(Ptr<const LlmPipeline> next,
+                                         const std::vector<uint32_t>& failed)
+{
+    ++m_replans;
+    m_pipeline = next;
+    m_replanTrace(next->epoch, failed);
+    // A new session on the new plan's port: nothing of the old plan reaches this client.
+    m_messenger->Stop();
+    m_messenger->Start(GetNode(), InetSocketAddress::ConvertFrom(next->clientAddress).GetPort());
+    for (uint32_t id = 0; id < m_state.size(); ++id)
+    {
+        Request& r = m_state[id];
+        if (!r.begun || r.finished)
+        {
+            continue;
+        }
+        r.timeout.Cancel();
+        r.watchdog.Cancel();
+        if (r.nextToken > 0)
+        {
+            StartReplay(id); // the new servers lack the KV cache of tokens 0 ... t − 1
+        }
+        else
+        {
+            SendToken(id, true);
+        }
     }
 }
 
@@ -255,20 +463,32 @@ EdgeLlmClientApplication::Receive(const LlmActivationHeader& h, const Address& /
     {
         return; // late news of a token already given up
     }
-    if (h.kind == LlmActivationHeader::TOKEN_DONE)
+    Request& r = m_state[h.requestId];
+    if (h.kind == LlmActivationHeader::TOKEN_DONE && !r.replaying)
     {
         TokenFinished(h.requestId, h.token, true);
     }
     else if (h.kind == LlmActivationHeader::TOKEN_FAILED)
     {
-        TokenFinished(h.requestId, h.token, false, "lost");
+        if (!CheckFailures())
+        {
+            TokenFinished(h.requestId, h.token, false, "lost");
+        }
+    }
+    else if (h.kind == LlmActivationHeader::REPLAY_DONE && r.replaying)
+    {
+        const Time took = Simulator::Now() - r.replayStarted;
+        m_replayTime += took;
+        ++m_replays;
+        m_replayDoneTrace(h.requestId, h.token, took);
+        SendToken(h.requestId, true);
     }
 }
 
 void
 EdgeLlmClientApplication::TokenTimedOut(uint32_t id, uint32_t token)
 {
-    if (!m_state[id].finished && m_state[id].nextToken == token)
+    if (!m_state[id].finished && m_state[id].nextToken == token && !CheckFailures())
     {
         TokenFinished(id, token, false, "timeout");
     }
@@ -277,10 +497,32 @@ EdgeLlmClientApplication::TokenTimedOut(uint32_t id, uint32_t token)
 void
 EdgeLlmClientApplication::InputLost(const LlmActivationHeader& h)
 {
-    if (h.kind == LlmActivationHeader::ACTIVATION && h.requestId < m_state.size()
-        && !m_state[h.requestId].finished && m_state[h.requestId].nextToken == h.token)
+    if ((h.kind == LlmActivationHeader::ACTIVATION || h.kind == LlmActivationHeader::REPLAY)
+        && h.requestId < m_state.size() && !m_state[h.requestId].finished
+        && m_state[h.requestId].nextToken == h.token && !CheckFailures())
     {
         TokenFinished(h.requestId, h.token, false, "unreachable");
+    }
+}
+
+void
+EdgeLlmClientApplication::RecordToken(uint32_t id,
+                                      uint32_t token,
+                                      bool ok,
+                                      const std::string& reason)
+{
+    if (ok)
+    {
+        ++m_completed;
+        const Time latency = Simulator::Now() - m_state[id].tokenStarted;
+        m_latencies.push_back(latency);
+        m_tokenDoneTrace(id, token, latency);
+    }
+    else
+    {
+        ++m_failed;
+        ++m_failedBy[reason];
+        m_tokenFailedTrace(id, token);
     }
 }
 
@@ -292,24 +534,35 @@ EdgeLlmClientApplication::TokenFinished(uint32_t id,
 {
     Request& r = m_state[id];
     r.timeout.Cancel();
-    if (ok)
-    {
-        ++m_completed;
-        const Time latency = Simulator::Now() - r.tokenStarted;
-        m_latencies.push_back(latency);
-        m_tokenDoneTrace(id, token, latency);
-    }
-    else
-    {
-        ++m_failed;
-        ++m_failedBy[reason];
-        m_tokenFailedTrace(id, token);
-    }
+    r.watchdog.Cancel();
+    r.replaying = false;
+    RecordToken(id, token, ok, reason);
     if (++r.nextToken < m_tokens)
     {
         SendToken(id);
         return;
     }
+    FinishRequest(id);
+}
+
+void
+EdgeLlmClientApplication::FailRemaining(uint32_t id, const std::string& reason)
+{
+    Request& r = m_state[id];
+    r.timeout.Cancel();
+    r.watchdog.Cancel();
+    r.replaying = false;
+    for (; r.nextToken < m_tokens; ++r.nextToken)
+    {
+        RecordToken(id, r.nextToken, false, reason);
+    }
+    FinishRequest(id);
+}
+
+void
+EdgeLlmClientApplication::FinishRequest(uint32_t id)
+{
+    Request& r = m_state[id];
     r.finished = true;
     ++m_finished;
     m_lastEnd = Simulator::Now();

@@ -28,6 +28,16 @@ namespace ns3
  * default), and share the servers (whose FIFO queues interleave them). A token whose message
  * was lost (UDP) is reported failed (by the server that detected it, or by TokenTimeout) and
  * the request moves on.
+ *
+ * Server failures (SetFailureCallbacks, FailureTimeout > 0): a request whose token (or replay)
+ * has no result for FailureTimeout asks the failure detector which servers of its pipeline
+ * failed; if any did, the client re-plans through the Replan callback (a new pipeline without
+ * them, on new ports: results of the old plan are never delivered), then every unfinished
+ * request rebuilds its KV cache on the new pipeline by replaying its t tokens generated so far
+ * (one REPLAY pass through every layer, each job t times a token's compute) and sends token t
+ * again. Without a pipeline (the client's access server failed, or no placement on the
+ * remaining servers) every remaining token fails with reason "no-path". A token completes once
+ * or fails once, with a reason.
  */
 class EdgeLlmClientApplication : public Application
 {
@@ -47,6 +57,42 @@ class EdgeLlmClientApplication : public Application
      */
     void SetPipeline(Ptr<const LlmPipeline> pipeline);
 
+    /// The failure detector: the servers of the current pipeline that failed since it was
+    /// installed (down, or back without their state); empty if none.
+    using FailureDetectorCallback = Callback<std::vector<uint32_t>>;
+    /// Re-plan without the given failed servers: a new pipeline (with a higher epoch and its own
+    /// ports, its servers already running it), or null if there is none.
+    using ReplanCallback = Callback<Ptr<const LlmPipeline>, const std::vector<uint32_t>&>;
+
+    /**
+     * @brief Enable recovery from server failures (with FailureTimeout > 0).
+     * @param detect the failure detector
+     * @param replan the re-planner
+     */
+    void SetFailureCallbacks(FailureDetectorCallback detect, ReplanCallback replan);
+
+    /**
+     * @brief Switch now to a new pipeline for a migration (reason "migration", not a
+     *        failure): as after a failure re-plan, every unfinished request replays its
+     *        tokens so far on the new pipeline (rebuilding the KV caches), then resends its
+     *        token in flight; the new pipeline's servers must already run it
+     *        (LlmPlacementHelper::Migrate). Counts as a re-plan.
+     * @param next the new pipeline (a higher epoch, its own ports)
+     * @return false (nothing changed) if next is null, the client has not started, no path
+     *         is left, or a failure re-plan is pending
+     */
+    bool Migrate(Ptr<const LlmPipeline> next);
+
+    /// @return the pipeline in use (the latest re-plan's)
+    Ptr<const LlmPipeline> GetPipeline() const;
+    /// @return re-plans made
+    uint32_t GetReplans() const;
+    /// @return simulated time spent replaying (from each REPLAY sent to its REPLAY_DONE), summed
+    ///         over requests and re-plans
+    Time GetReplayTime() const;
+    /// @return replays completed
+    uint64_t GetReplays() const;
+
     /**
      * @brief Assign fixed random streams to the random variables in use.
      * @param stream first stream index
@@ -65,7 +111,8 @@ class EdgeLlmClientApplication : public Application
 
     /**
      * @brief Failed tokens by reason: "timeout" (TokenTimeout expired), "lost" (a server
-     *        reported a lost message), "unreachable" (the token's input could not be sent).
+     *        reported a lost message), "unreachable" (the token's input could not be sent),
+     *        "no-path" (after a server failure: no pipeline reaches the client).
      * @return reason -> count
      */
     const std::map<std::string, uint64_t>& GetFailureCounts() const;
@@ -99,6 +146,21 @@ class EdgeLlmClientApplication : public Application
      */
     typedef void (*RequestTracedCallback)(uint32_t request, Time duration);
 
+    /**
+     * TracedCallback signature of a re-plan.
+     * @param epoch the new pipeline's epoch
+     * @param failed the failed servers it avoids (scenario indices)
+     */
+    typedef void (*ReplanTracedCallback)(uint32_t epoch, const std::vector<uint32_t>& failed);
+
+    /**
+     * TracedCallback signature of a finished replay.
+     * @param request request id
+     * @param tokens tokens replayed
+     * @param duration from the REPLAY sent to its REPLAY_DONE
+     */
+    typedef void (*ReplayTracedCallback)(uint32_t request, uint32_t tokens, Time duration);
+
   protected:
     void DoDispose() override;
 
@@ -111,13 +173,59 @@ class EdgeLlmClientApplication : public Application
     {
         uint32_t nextToken{0}; //!< Token in flight (or next to start)
         Time started;          //!< Start of the request
-        Time tokenStarted;     //!< Start of the token in flight
+        Time tokenStarted;     //!< First send of the token in flight
         EventId timeout;       //!< Token timeout
+        EventId watchdog;      //!< Failure timeout
+        bool begun{false};     //!< The request started
+        bool replaying{false}; //!< A replay is in flight (the token waits for it)
+        Time replayStarted;    //!< When the replay in flight was sent
         bool finished{false};  //!< All tokens done or failed
     };
 
     void StartRequest(uint32_t id);
-    void SendToken(uint32_t id);
+    /**
+     * @brief Send the token in flight of a request to the first layer's server.
+     * @param id request
+     * @param retry a resend after a re-plan (the token keeps its start and is counted once)
+     */
+    void SendToken(uint32_t id, bool retry = false);
+    /**
+     * @brief Send a request's replay: its nextToken tokens through the new pipeline.
+     * @param id request
+     */
+    void StartReplay(uint32_t id);
+    /// (Re)arm the failure timeout of a request.
+    void ArmWatchdog(uint32_t id);
+    /// The failure timeout of a request expired.
+    void Watchdog(uint32_t id);
+    /**
+     * @brief Ask the failure detector; re-plan if a server of the pipeline failed.
+     * @return true if a failure was found (a re-plan follows at once, out of the caller)
+     */
+    bool CheckFailures();
+    /**
+     * @brief Re-plan without the failed servers and restart every unfinished request on the
+     *        new pipeline (replay, then its token), or fail their tokens ("no-path").
+     * @param failed the failed servers the detector reported
+     */
+    void Replan(std::vector<uint32_t> failed);
+    /**
+     * @brief Install a new pipeline and restart every unfinished request on it (replay, then
+     *        its token).
+     * @param next the new pipeline
+     * @param failed the failed servers it avoids (empty for a migration)
+     */
+    void SwitchPipeline(Ptr<const LlmPipeline> next, const std::vector<uint32_t>& failed);
+    /**
+     * @brief Every remaining token of a started, unfinished request fails with a reason.
+     * @param id request
+     * @param reason the reason
+     */
+    void FailRemaining(uint32_t id, const std::string& reason);
+    /// Count a token's end (completed or failed) and fire its trace.
+    void RecordToken(uint32_t id, uint32_t token, bool ok, const std::string& reason);
+    /// A request finished all its tokens.
+    void FinishRequest(uint32_t id);
     void Receive(const LlmActivationHeader& header, const Address& from);
     /**
      * @brief A token ended.
@@ -138,6 +246,14 @@ class EdgeLlmClientApplication : public Application
     uint32_t m_requests;                        //!< Concurrent requests
     Ptr<RandomVariableStream> m_interArrival;   //!< Time between request starts, s
     Time m_tokenTimeout;                        //!< Token timeout (0: none)
+    Time m_failureTimeout;                      //!< Failure detection timeout (0: none)
+    FailureDetectorCallback m_detect;           //!< Failure detector
+    ReplanCallback m_replan;                    //!< Re-planner
+    uint32_t m_replans{0};                      //!< Re-plans made
+    uint64_t m_replays{0};                      //!< Replays completed
+    Time m_replayTime;                          //!< Σ of replay durations
+    bool m_noPath{false};                       //!< No pipeline reaches the client any more
+    bool m_replanPending{false};                //!< A re-plan is scheduled
     uint16_t m_port;                            //!< Port for results
     Ptr<LlmMessenger> m_messenger;              //!< Transport
     Ptr<const LlmPipeline> m_pipeline;          //!< The placement
@@ -157,6 +273,8 @@ class EdgeLlmClientApplication : public Application
     TracedCallback<uint32_t, uint32_t> m_tokenFailedTrace;     //!< A token failed
     TracedCallback<uint32_t, Time> m_requestDoneTrace;         //!< A request finished
     TracedCallback<> m_allDoneTrace;                           //!< Every request finished
+    TracedCallback<uint32_t, const std::vector<uint32_t>&> m_replanTrace; //!< A re-plan
+    TracedCallback<uint32_t, uint32_t, Time> m_replayDoneTrace;           //!< A replay ended
 };
 
 } // namespace ns3

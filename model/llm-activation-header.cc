@@ -26,11 +26,10 @@ LlmActivationHeader::GetInstanceTypeId() const
 void
 LlmActivationHeader::Print(std::ostream& os) const
 {
-    os << (kind == TOKEN_DONE ? "token-done"
-                              : (kind == TOKEN_FAILED ? "token-failed" : "activation"))
-       << " request=" << requestId << " token=" << token << " layer=" << layer
-       << " bits=" << static_cast<uint32_t>(bits) << " payload=" << payloadBytes
-       << " fragment=" << fragment << "/" << fragments;
+    const char* names[] = {"activation", "token-done", "token-failed", "replay", "replay-done"};
+    os << (kind <= REPLAY_DONE ? names[kind] : "unknown") << " request=" << requestId
+       << " token=" << token << " layer=" << layer << " bits=" << static_cast<uint32_t>(bits)
+       << " payload=" << payloadBytes << " fragment=" << fragment << "/" << fragments;
 }
 
 uint32_t

@@ -23,9 +23,12 @@ class LlmActivationHeader : public Header
     /// What the message is.
     enum Kind : uint8_t
     {
-        ACTIVATION = 0,  //!< Input of layer `layer` (the output of layer − 1, or the tokens)
-        TOKEN_DONE = 1,  //!< The last layer finished the token (to the request source)
-        TOKEN_FAILED = 2 //!< A message of the token was lost (UDP), to the request source
+        ACTIVATION = 0,   //!< Input of layer `layer` (the output of layer − 1, or the tokens)
+        TOKEN_DONE = 1,   //!< The last layer finished the token (to the request source)
+        TOKEN_FAILED = 2, //!< A message of the token was lost (UDP), to the request source
+        REPLAY = 3,       //!< Replay after a re-plan: input of layer `layer` for the request's
+                          //!< first `token` tokens (rebuilds the KV cache of every layer)
+        REPLAY_DONE = 4   //!< The replay passed the last layer (to the request source)
     };
 
     LlmActivationHeader() = default;

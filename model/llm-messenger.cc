@@ -237,8 +237,9 @@ LlmMessenger::Send(const Address& to, LlmActivationHeader header, double paceBps
         {
             header.fragment = 0;
             header.fragments = 1;
-            Simulator::ScheduleNow(&LlmMessenger::Deliver,
+            Simulator::ScheduleNow(&LlmMessenger::DeliverLocal,
                                    local,
+                                   dest.GetPort(),
                                    header,
                                    InetSocketAddress(dest.GetIpv4(), m_port));
             return;
@@ -523,6 +524,17 @@ LlmMessenger::ReportLost(const LlmActivationHeader& h)
 }
 
 void
+LlmMessenger::DeliverLocal(uint16_t port, LlmActivationHeader h, Address from)
+{
+    // The messenger may have moved to another port since (a re-plan's new session): a message
+    // to the old one has nobody to go to.
+    if (m_port == port)
+    {
+        Deliver(h, from);
+    }
+}
+
+void
 LlmMessenger::Deliver(const LlmActivationHeader& h, const Address& from)
 {
     ++m_messagesReceived;
@@ -531,6 +543,12 @@ LlmMessenger::Deliver(const LlmActivationHeader& h, const Address& from)
     {
         m_receive(h, from);
     }
+}
+
+uint16_t
+LlmMessenger::GetPort() const
+{
+    return m_port;
 }
 
 uint64_t

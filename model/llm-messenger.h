@@ -72,8 +72,12 @@ class LlmMessenger : public Object
      */
     void Start(Ptr<Node> node, uint16_t port);
 
-    /// Close every socket and cancel timers.
+    /// Close every socket and cancel timers. Start() may follow, on another port (a new
+    /// session: messages to the old port are no longer delivered).
     void Stop();
+
+    /// @return the port listened on (0: not started)
+    uint16_t GetPort() const;
 
     /**
      * @brief Send a message.
@@ -142,6 +146,14 @@ class LlmMessenger : public Object
 
     /// Hand a complete message to this messenger's receive callback.
     void Deliver(const LlmActivationHeader& h, const Address& from);
+    /**
+     * @brief Deliver a message a node sent itself, if this messenger still listens on the port
+     *        it was sent to.
+     * @param port the destination port
+     * @param h the header
+     * @param from the sender's address
+     */
+    void DeliverLocal(uint16_t port, LlmActivationHeader h, Address from);
     /// The messenger listening on (node, port), for messages a node sends itself.
     static LlmMessenger* FindLocal(uint32_t node, uint16_t port);
     void HandleAccept(Ptr<Socket> socket, const Address& from);

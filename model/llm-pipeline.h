@@ -17,7 +17,8 @@ namespace ns3
  * @brief What the applications of one placement share: where each layer runs, how much work
  *        and how many output bytes it has per token, and where every server listens.
  *
- * Built by LlmPlacementHelper from a plan; the applications only read it.
+ * Built by LlmPlacementHelper from a plan (and again at each re-plan after a server failure);
+ * the applications only read it.
  */
 struct LlmPipeline : public SimpleRefCount<LlmPipeline>
 {
@@ -36,6 +37,10 @@ struct LlmPipeline : public SimpleRefCount<LlmPipeline>
     Address clientAddress;              //!< Where results go (the request source)
     uint32_t inputBytes{0};             //!< Bytes of a token's input message (β token ids)
     uint32_t resultBytes{0};            //!< Bytes of a token's result message (β token ids)
+    /// Plan version: 0 for the first plan, one more per re-plan. Each version listens on its
+    /// own ports (in serverAddress and clientAddress), so that no message of an older plan
+    /// reaches the applications of a newer one.
+    uint32_t epoch{0};
 
     /**
      * @brief Ω between two servers.
@@ -47,6 +52,23 @@ struct LlmPipeline : public SimpleRefCount<LlmPipeline>
     {
         const std::size_t n = serverAddress.size();
         return (i < n && j < n) ? linkBps[i * n + j] : 0.0;
+    }
+
+    /**
+     * @brief Whether a server hosts a layer.
+     * @param i server index
+     * @return true if some stage runs on server i
+     */
+    bool Hosts(uint32_t i) const
+    {
+        for (const Stage& s : stages)
+        {
+            if (s.server == i)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 };
 

@@ -22,8 +22,11 @@ cpp_examples = [
     ("edge-llm-split --tokens=8 --prompt=16", "True", "False"),
     ("edge-llm-topology --edges=12 --graph=geometric --radius=0.5 --seed=3", "True", "True"),
     ("edge-llm-simulate --tokens=4", "True", "False"),
+    ("edge-llm-multi-simulate --solver=sequential --discipline=round-robin", "True", "False"),
+    ("edge-llm-multi-benchmark --models=2 --tokens=2 --solo", "True", "False"),
     ("edge-llm-simulate --tokens=4 --link-trace-random=5:0.3:1", "True", "False"),
     ("edge-llm-simulate --tokens=4 --transport=udp --ideal", "True", "False"),
+    ("edge-llm-simulate --model=opt-125m --tokens=4 --fail=edge10@4+1", "True", "False"),
     ("edge-llm-simulate --model=opt-125m --tokens=2 --solver=greedy --d2d=wifi-ax", "True", "False"),
     (
         "edge-llm-sweep --model=opt-125m --tokens=2 --runs=2 --grid=1e7,1e9 --solvers=ilp,greedy "

@@ -87,6 +87,21 @@ printf 'time_s,from,to,bps\n0,edge0,edge1,fast\n' >"$work/trace-nan.csv"
 expect 1 'trace-server.csv: line 3: from: expected the name of a scenario server, got "mars"' "$simulate" --model=opt-125m --tokens=1 --solver=greedy --link-trace=trace-server.csv
 expect 1 'trace-unsorted.csv: line 3: time_s: expected rows sorted by time, got 3 after 5' "$simulate" --model=opt-125m --tokens=1 --solver=greedy --link-trace=trace-unsorted.csv
 expect 1 'trace-nan.csv: line 2: bps: expected a number (the rate in bit/s), got "fast"' "$simulate" --model=opt-125m --tokens=1 --solver=greedy --link-trace=trace-nan.csv
+expect 1 'expected never, periodic:PERIOD_S or threshold:PERIOD_S:THETA[:CONFIRMATIONS[:DWELL_S]], got "sometimes"' "$simulate" --model=opt-125m --tokens=1 --solver=greedy --replace=sometimes
+expect 1 'command line: --replace: a re-placement policy other than never re-solves when the links change' "$simulate" --model=opt-125m --tokens=1 --solver=greedy --replace=periodic:5
+f=(--model=opt-125m --tokens=1 --solver=greedy)
+expect 1 'command line: --fail item 1 (mars@10): server: expected the name of a scenario server, got "mars"' "$simulate" "${f[@]}" --fail=mars@10
+expect 1 'command line: --fail item 1 (edge0@-5): time: expected a failure time of 0 ... 1e9 s, got "-5"' "$simulate" "${f[@]}" --fail=edge0@-5
+expect 1 'command line: --fail item 2 (edge1@soon): time: expected a failure time of 0 ... 1e9 s, got "soon"' "$simulate" "${f[@]}" --fail=edge0@1 --fail=edge1@soon
+expect 1 'command line: --fail item 1 (edge0): expected SERVER@TIME[+REPAIR]' "$simulate" "${f[@]}" --fail=edge0
+expect 1 'command line: --fail item 2 (): expected SERVER@TIME[+REPAIR]' "$simulate" "${f[@]}" --fail=edge0@1,
+expect 1 'command line: --fail item 1 (edge0@1+x): repair: expected a repair time' "$simulate" "${f[@]}" --fail=edge0@1+x
+expect 1 'command line: --fail item (edge0@3): expected a server that is up when it fails, but edge0 is still down at 3 s' "$simulate" "${f[@]}" --fail=edge0@1,edge0@3
+expect 1 'command line: --fail-mtbf MTBF: expected a mean time between failures of 1e-9 ... 1e9 s, got "soon"' "$simulate" "${f[@]}" --fail-mtbf=soon
+expect 1 'command line: --fail-mtbf: expected MTBF[:SEED[:REPAIR[:HORIZON]]]' "$simulate" "${f[@]}" --fail-mtbf=600:1:2:3:4
+expect 1 'command line: --fail-mtbf SEED: expected a seed 1 ... 4294967295, got "0"' "$simulate" "${f[@]}" --fail-mtbf=600:0
+expect 1 'command line: --fail-timeout: expected a failure timeout of 1e-9 ... 1e9 s, got "0"' "$simulate" "${f[@]}" --fail=edge0@1 --fail-timeout=0
+expect 1 'command line: --fail-timeout: only with --fail or --fail-mtbf' "$simulate" "${f[@]}" --fail-timeout=1
 expect 1 "--runs" "$sweep" --runs=-1 --output-dir=sw
 expect 1 "--grid" "$sweep" --grid=inf --output-dir=sw
 expect 1 "--grid" "$sweep" --grid=,,, --output-dir=sw
@@ -122,6 +137,40 @@ expect 1 "command line: --allow-missing: only with --merge" "$sweep" "${m[@]}" -
 expect 1 'command line: --device-memory: expected a size in bytes with an optional unit' "$bin/edge-llm-split" --device-memory=4XB
 expect 1 'command line: --split-layer: expected an integer 0 ... 32, got "33"' "$bin/edge-llm-split" --split-layer=33
 expect 2 "no setting (memory-weights)" "$bin/edge-llm-split" --model=llama-2-70b --device-memory=4GiB --split-layer=80 --no-simulation
+expect 1 'command line: --access: expected p2p, wifi-ac or wifi-ax (the medium between the devices and the router), got "wifi-n"' "$bin/edge-llm-split" --access=wifi-n
+expect 1 'command line: --access: expected p2p, wifi-ac or wifi-ax' "$bin/edge-llm-split" --access=WIFI-AX
+expect 1 'command line: --access: expected p2p, wifi-ac or wifi-ax' "$bin/edge-llm-split-scaling" --access=5g --devices=1
+expect 1 'command line: --access: expected p2p, wifi-ac or wifi-ax' "$bin/edge-llm-split-scaling" --access= --devices=1
+expect 1 'command line: --uplink: a Wi-Fi access network (--access=wifi-ax) runs at its standard' "$bin/edge-llm-split" --access=wifi-ax --uplink=1e8
+expect 1 'command line: --mtu: expected 576 ... 2296 bytes with Wi-Fi access' "$bin/edge-llm-split" --access=wifi-ac --mtu=9000
+expect 1 'LlmSplitSimulation: mtu: expected 576 ... 2296 bytes with Wi-Fi access' "$bin/edge-llm-split-scaling" --access=wifi-ax --mtu=9000 --devices=1
+expect 1 'command line: --placement-csv: edge-llm-split has no placement table' "$bin/edge-llm-split" --placement-csv=p.csv
+expect 1 '/nonexistent/f.xml: cannot write the FlowMonitor XML' "$bin/edge-llm-split" --tokens=2 --prompt=4 --flowmon-xml=/nonexistent/f.xml
+
+# Several-model scenarios (contract version 2): bad files, options that do not apply, a joint plan.
+two=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/examples/two-models.json
+cp "$two" "$work/two.json"
+sed '0,/"name": "chat"/s//"name": "chat", "colour": 1/' "$two" >"$work/two-key.json"
+sed 's/"name": "summarize"/"name": "chat"/' "$two" >"$work/two-dup.json"
+sed 's/"server": "edge0"/"server": "mars"/' "$two" >"$work/two-user.json"
+sed 's/"version": 2/"version": 3/' "$two" >"$work/two-version.json"
+sed 's/"storage_bytes": [0-9.e+]*/"storage_bytes": 1e4/g' "$two" >"$work/two-full.json"
+expect 1 "two-key.json: models[0].colour: unknown field" "$plan" --scenario=two-key.json
+expect 1 'two-dup.json: models[1].name: expected a unique model name, got "chat" twice' "$plan" --scenario=two-dup.json
+expect 1 'two-user.json: models[0].user.server: expected the name of a server, got "mars"' "$plan" --scenario=two-user.json
+expect 1 "two-version.json: version: expected 2" "$plan" --scenario=two-version.json
+expect 2 "model chat (models[0]) is infeasible alone" "$plan" --scenario=two-full.json
+expect 1 "command line: --delta: not with a several-model scenario" "$plan" --scenario=two.json --delta=1e-3
+expect 1 'command line: --objective: expected max (the makespan bound) or sum (the completion-time sum bound), got "median"' "$plan" --scenario=two.json --objective=median
+expect 1 "command line: --objective: only with a several-model scenario" "$plan" --model=opt-125m --objective=sum
+expect 1 'command line: --solver: expected ilp (the joint ILP) or exhaustive (joint exhaustive search) for a several-model scenario, got "greedy"' "$plan" --scenario=two.json --solver=greedy
+expect 1 "two.json: expected a one-model scenario (contract version 1), got a several-model one" "$bin/edge-llm-delta-table" --scenario=two.json
+cases=$((cases + 1))
+if ! (cd "$work" && timeout 120 "$plan" --scenario=two.json --objective=sum --output=joint.json >/dev/null &&
+  grep -q '"objective": "sum"' joint.json && grep -q '"lower_bound_s"' joint.json); then
+  echo "FAIL: edge-llm-plan --scenario=two.json --objective=sum --output=joint.json" >&2
+  failures=$((failures + 1))
+fi
 
 # Paths with spaces and quotes work end to end.
 cases=$((cases + 1))
@@ -129,6 +178,16 @@ if ! (cd "$work" && "$plan" --model=opt-125m --tokens=2 --solver=greedy --output
   "$simulate" --model=opt-125m --tokens=2 --plan="plan it's.json" --token-csv="tok ens.csv" >/dev/null &&
   [ -s "tok ens.csv" ]); then
   echo "FAIL: a path with a space and a quote" >&2
+  failures=$((failures + 1))
+fi
+
+# edge-llm-split over Wi-Fi writes every output file of the split run, none empty.
+cases=$((cases + 1))
+if ! (cd "$work" && timeout 120 "$bin/edge-llm-split" --access=wifi-ax --devices=2 --tokens=4 --prompt=8 \
+  --pcap=wsp --ascii=w.tr --flowmon-xml=w.xml --netanim=wa.xml --token-csv=wt.csv --output=w.json >/dev/null &&
+  [ -s w.tr ] && [ -s w.xml ] && [ -s wa.xml ] && [ -s w.json ] && [ -s wsp-0-1.pcap ] && [ -s wsp-2-2.pcap ] &&
+  [ "$(wc -l <wt.csv)" -eq 9 ] && grep -q '"access": "wifi-ax"' w.json); then
+  echo "FAIL: edge-llm-split --access=wifi-ax output files" >&2
   failures=$((failures + 1))
 fi
 
@@ -145,6 +204,21 @@ line=$(cd "$work" && timeout 120 "$simulate" --scenario=far.json --solver=greedy
 line2=$(cd "$work" && timeout 120 "$simulate" --scenario=far.json --solver=greedy 2>/dev/null | grep '^Tokens:')
 if [[ "$line" != "Tokens: 2 requested, 2 completed, 0 failed"* ]] || [[ "$line2" != "Tokens: 2 requested, "*"("*")" ]]; then
   echo "FAIL: 1000 s link delays: UDP $line; TCP $line2" >&2
+  failures=$((failures + 1))
+fi
+# Server failures: a hosting server mid-run is recovered; every server failing ends in no-path
+# (never a hang); completed + failed = requested either way.
+cases=$((cases + 1))
+host=$(cd "$work" && "$plan" --model=opt-125m --tokens=4 --output=p4.json >/dev/null && grep -o '"server": "[^"]*"' p4.json | sed -n 3p | cut -d'"' -f4)
+line=$(cd "$work" && timeout 120 "$simulate" --model=opt-125m --tokens=4 --fail="$host@4" --output=f.json 2>/dev/null | grep -E '^(Tokens|Re-plans):' | tr '\n' ' ')
+if [[ "$line" != "Tokens: 4 requested, 4 completed, 0 failed Re-plans: 1;"* ]] || ! grep -q '"replay_s"' "$work/f.json"; then
+  echo "FAIL: --fail=$host@4 (a hosting server): $line" >&2
+  failures=$((failures + 1))
+fi
+cases=$((cases + 1))
+line=$(cd "$work" && timeout 120 "$simulate" --model=opt-125m --tokens=4 --fail-mtbf=0.001 --transport=udp 2>/dev/null | grep '^Tokens:')
+if ! awk '{ exit !($2 == $4 + $6 && $2 == 4) }' <<<"$line" || [[ "$line" != *"no-path"* ]]; then
+  echo "FAIL: every server failing: $line" >&2
   failures=$((failures + 1))
 fi
 cases=$((cases + 1))

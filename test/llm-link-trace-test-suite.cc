@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -602,6 +603,172 @@ class LlmLinkTraceRiseTestCase : public TestCase
 };
 
 /**
+ * A scenario for re-placement: four layers of 4 MB (at 32 bits) whose 16 kB outputs cross a
+ * link, five servers of 8.5 MB each (two layers at most), eight tokens.
+ */
+LlmScenario
+ReplaceScenario()
+{
+    LlmScenario s = TraceScenario(4, 5, 16 * 1024, 1e8, 0.0, 8);
+    for (LlmServer& server : s.GetServers())
+    {
+        server.storageBytes = 8.5e6;
+    }
+    s.Validate("test");
+    return s;
+}
+
+/// A run of the plan under a trace (none if empty) and a policy (none if empty), checking every
+/// neverPeriod s if given.
+LlmSimulationResult
+RunReplace(const LlmScenario& s,
+           const LlmPlan& plan,
+           const std::string& rows,
+           const std::string& policy,
+           double neverPeriod = 0)
+{
+    LlmSimulation sim(s, plan);
+    sim.SetRngRun(1);
+    if (!rows.empty())
+    {
+        sim.SetLinkTrace(LlmLinkTrace::Parse("time_s,from,to,bps\n" + rows, "replace.csv", s));
+    }
+    if (!policy.empty())
+    {
+        LlmReplacementPolicy::Config config = LlmReplacementPolicy::Parse(policy, "--replace");
+        if (neverPeriod > 0)
+        {
+            config.periodSeconds = neverPeriod;
+        }
+        sim.SetReplacementPolicy(config);
+    }
+    return sim.Run();
+}
+
+/**
+ * @ingroup edge-llm-tests
+ * Under a trace that never changes a rate, the periodic policy re-solves but never migrates:
+ * the run equals the one with --replace=never (time, tokens, events).
+ */
+class LlmReplacementConstantTestCase : public TestCase
+{
+  public:
+    LlmReplacementConstantTestCase()
+        : TestCase("Re-placement under a constant trace: periodic equals never")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const LlmScenario s = ReplaceScenario();
+        const LlmPlan plan = LlmSolverFactory::Create("ilp")->Solve(LlmCostModel(s));
+        const std::string rows = PlanRows(s, plan, 0, 1e8) + PlanRows(s, plan, 0.005, 1e8);
+        // never checking at the same period: the same check events, none of them re-solves.
+        const LlmSimulationResult never = RunReplace(s, plan, rows, "never", 0.002);
+        const LlmSimulationResult periodic = RunReplace(s, plan, rows, "periodic:0.002");
+        NS_TEST_ASSERT_MSG_GT(periodic.replacementChecks, 0, "it checked");
+        NS_TEST_ASSERT_MSG_EQ(periodic.replacementChecks, never.replacementChecks, "same checks");
+        NS_TEST_ASSERT_MSG_EQ(periodic.migrations, 0, "no migration");
+        NS_TEST_ASSERT_MSG_EQ(periodic.migrationBytes, 0, "no weights moved");
+        NS_TEST_ASSERT_MSG_EQ(periodic.simulatedSeconds, never.simulatedSeconds, "same time");
+        NS_TEST_ASSERT_MSG_EQ(periodic.tokensCompleted, never.tokensCompleted, "same tokens");
+        NS_TEST_ASSERT_MSG_EQ(periodic.tokensCompleted, 8, "all tokens");
+        NS_TEST_ASSERT_MSG_EQ(periodic.events, never.events, "same events");
+        NS_TEST_ASSERT_MSG_EQ(periodic.bytesSent, never.bytesSent, "same bytes");
+        NS_TEST_ASSERT_MSG_EQ(Contains(periodic.ToJson(), "\"replacement_policy\""),
+                              true,
+                              "reported");
+        const LlmSimulationResult plain = RunReplace(s, plan, rows, "");
+        NS_TEST_ASSERT_MSG_EQ(Contains(plain.ToJson(), "replacement"), false, "not without one");
+        NS_TEST_ASSERT_MSG_EQ(Contains(plain.ToText(), "Re-placement"), false, "not in text");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * The plan's links drop 1000 x early in the run: the periodic policy migrates (sending the
+ * weights over the network) and completes sooner than the static plan; every token completes
+ * or fails once.
+ */
+class LlmReplacementDropTestCase : public TestCase
+{
+  public:
+    LlmReplacementDropTestCase()
+        : TestCase("Re-placement when the plan's links drop 1000 x: periodic migrates, faster")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const LlmScenario s = ReplaceScenario();
+        const LlmPlan plan = LlmSolverFactory::Create("ilp")->Solve(LlmCostModel(s));
+        std::set<std::size_t> used;
+        for (const LlmLayerAssignment& a : plan.placement)
+        {
+            used.insert(a.server);
+        }
+        NS_TEST_ASSERT_MSG_GT(used.size(), 1, "the plan crosses a link");
+        // The plan's first hop between two servers drops 1000 x.
+        std::size_t l = 0;
+        while (l + 1 < plan.placement.size()
+               && plan.placement[l].server == plan.placement[l + 1].server)
+        {
+            ++l;
+        }
+        const std::string rows = "0.002," + s.GetServers()[plan.placement[l].server].name + ","
+                                 + s.GetServers()[plan.placement[l + 1].server].name + ",1e5\n";
+        const LlmSimulationResult never = RunReplace(s, plan, rows, "never");
+        const LlmSimulationResult periodic = RunReplace(s, plan, rows, "periodic:0.005");
+        NS_TEST_ASSERT_MSG_EQ(never.migrations, 0, "never does not migrate");
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(periodic.migrations, 1, "periodic migrates");
+        NS_TEST_ASSERT_MSG_GT(periodic.migrationBytes, 0, "weights moved");
+        NS_TEST_ASSERT_MSG_GT(periodic.migrationSeconds, 0, "the transfer takes time");
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(periodic.replans, periodic.migrations, "re-plans counted");
+        NS_TEST_ASSERT_MSG_LT(periodic.simulatedSeconds, never.simulatedSeconds, "faster");
+        NS_TEST_ASSERT_MSG_GT(periodic.simulatedSeconds, 0, "completed");
+        NS_TEST_ASSERT_MSG_EQ(periodic.tokensCompleted + periodic.tokensFailed,
+                              periodic.tokensRequested,
+                              "completed + failed = requested");
+        NS_TEST_ASSERT_MSG_EQ(periodic.tokensCompleted, 8, "all tokens");
+        NS_TEST_ASSERT_MSG_EQ(never.tokensCompleted, 8, "all tokens (never)");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * The plan's links flap between 1000 x slower and their rate: the threshold policy with a
+ * long dwell migrates at most once.
+ */
+class LlmReplacementFlapTestCase : public TestCase
+{
+  public:
+    LlmReplacementFlapTestCase()
+        : TestCase("Re-placement under a flapping trace: threshold with a long dwell holds")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const LlmScenario s = ReplaceScenario();
+        const LlmPlan plan = LlmSolverFactory::Create("ilp")->Solve(LlmCostModel(s));
+        std::string rows;
+        for (int k = 0; k < 10; ++k)
+        {
+            rows += PlanRows(s, plan, 0.002 + 0.02 * k, k % 2 ? 1e8 : 1e5);
+        }
+        const LlmSimulationResult r = RunReplace(s, plan, rows, "threshold:0.005:0:1:1000");
+        NS_TEST_ASSERT_MSG_LT_OR_EQ(r.migrations, 1, "at most one migration");
+        NS_TEST_ASSERT_MSG_EQ(r.tokensCompleted + r.tokensFailed,
+                              r.tokensRequested,
+                              "completed + failed = requested");
+        NS_TEST_ASSERT_MSG_EQ(r.tokensCompleted, 8, "all tokens");
+    }
+};
+
+/**
  * @ingroup edge-llm-tests
  * A trace naming a D2D link while D2D traffic goes over Wi-Fi, or a link the simulated
  * scenario lacks, is refused; a WAN link under Wi-Fi is accepted.
@@ -694,6 +861,9 @@ class LlmLinkTraceSimulationTestSuite : public TestSuite
         AddTestCase(new LlmLinkTraceConstantTestCase());
         AddTestCase(new LlmLinkTraceHalveTestCase());
         AddTestCase(new LlmLinkTraceRiseTestCase());
+        AddTestCase(new LlmReplacementConstantTestCase());
+        AddTestCase(new LlmReplacementDropTestCase());
+        AddTestCase(new LlmReplacementFlapTestCase());
     }
 };
 

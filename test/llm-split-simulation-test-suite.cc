@@ -2,8 +2,14 @@
 
 #include "ns3/core-module.h"
 #include "ns3/edge-llm-module.h"
+#include "ns3/pcap-file.h"
 #include "ns3/test.h"
 
+#include <boost/property_tree/ptree.hpp>
+#include <boost/property_tree/xml_parser.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -525,7 +531,8 @@ class LlmSplitIsolationTestCase : public LlmSplitTestCase
 {
   public:
     LlmSplitIsolationTestCase()
-        : LlmSplitTestCase("A run before and after a very different one: same events and bytes")
+        : LlmSplitTestCase("A run before and after very different ones (Wi-Fi too): same events "
+                           "and bytes")
     {
     }
 
@@ -556,12 +563,346 @@ class LlmSplitIsolationTestCase : public LlmSplitTestCase
             t.Set("congestion-control", "TcpCubic", "--congestion-control");
             t.Set("socket-buffer", "1000000", "--socket-buffer");
             LlmSplitSimulation(BaseSetting(), t).Run();
+            s = BaseSetting();
+            s.devices = 4;
+            LlmSplitSimulation wifi(s, LlmTransportSetting());
+            wifi.SetAccess(LlmSplitSimulation::Access::WIFI_AX);
+            wifi.Run();
         }
         const LlmSplitSimulationResult after = Reference();
         CheckConservation(after);
         NS_TEST_EXPECT_MSG_EQ(after.events, before.events, "same events");
         NS_TEST_EXPECT_MSG_EQ(after.GetSharedBytes(), before.GetSharedBytes(), "same bytes");
         NS_TEST_EXPECT_MSG_EQ(after.tpot.mean, before.tpot.mean, "same TPOT");
+    }
+};
+
+/// Packets in a pcap file (-1: it does not open).
+int64_t
+PcapPackets(const std::string& path)
+{
+    PcapFile pcap;
+    pcap.Open(path, std::ios::in);
+    if (pcap.Fail())
+    {
+        return -1;
+    }
+    std::vector<uint8_t> data(65536);
+    uint32_t sec;
+    uint32_t usec;
+    uint32_t inclLen;
+    uint32_t origLen;
+    uint32_t readLen;
+    int64_t packets = 0;
+    while (true)
+    {
+        pcap.Read(data.data(), data.size(), sec, usec, inclLen, origLen, readLen);
+        if (pcap.Fail() || pcap.Eof())
+        {
+            break;
+        }
+        ++packets;
+    }
+    return packets;
+}
+
+/**
+ * @ingroup edge-llm-tests
+ * The output files of a run with Wi-Fi access, each read back by its reader: pcap of the
+ * point-to-point and the Wi-Fi devices (ns-3's PcapFile), the ASCII trace, FlowMonitor and
+ * NetAnim XML (an XML parser), the token CSV (a row per token, conservation); refusals of a
+ * placement CSV and of an unwritable file.
+ */
+class LlmSplitOutputsTestCase : public LlmSplitTestCase
+{
+  public:
+    LlmSplitOutputsTestCase()
+        : LlmSplitTestCase("Output files of a Wi-Fi run: pcap, ASCII, FlowMonitor, NetAnim, "
+                           "token CSV")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        RngSeedManager::SetSeed(9);
+        RngSeedManager::SetRun(1);
+        const std::string dir = CreateTempDirFilename("edge-llm-split-outputs");
+        std::filesystem::create_directories(dir);
+        LlmSimulationOutputs out;
+        out.pcapPrefix = dir + "/trace";
+        out.asciiFile = dir + "/trace.tr";
+        out.flowMonitorXml = dir + "/flows.xml";
+        out.netAnimXml = dir + "/anim.xml";
+        out.tokenCsv = dir + "/tokens.csv";
+        LlmSplitSetting s = BaseSetting();
+        s.devices = 2;
+        s.tokensToGenerate = 4;
+        LlmSplitSimulation run(s, LlmTransportSetting());
+        run.SetAccess(LlmSplitSimulation::Access::WIFI_AX);
+        run.SetOutputs(out);
+        const LlmSplitSimulationResult r = run.Run();
+        CheckConservation(r);
+        NS_TEST_ASSERT_MSG_EQ(r.tokensCompleted, r.tokensRequested, "all tokens");
+
+        // pcap: a file per device (2 stations, the access point, the shared link's two ends);
+        // the Wi-Fi and the point-to-point files hold packets.
+        std::size_t files = 0;
+        int64_t wifiPackets = 0;
+        int64_t p2pPackets = 0;
+        for (const auto& e : std::filesystem::directory_iterator(dir))
+        {
+            if (e.path().extension() != ".pcap")
+            {
+                continue;
+            }
+            ++files;
+            const int64_t n = PcapPackets(e.path().string());
+            NS_TEST_ASSERT_MSG_GT_OR_EQ(n, 0, "pcap opens: " << e.path());
+            // ns-3 names them PREFIX-<node>-<device>: nodes 0, 1 are the devices, 2 the router
+            // (device 1: the access point, 2: the shared link; 0 is the loopback), 3 the cloud.
+            const std::string name = e.path().filename().string();
+            const bool p2p = name == "trace-2-2.pcap" || name == "trace-3-1.pcap";
+            (p2p ? p2pPackets : wifiPackets) += n;
+        }
+        NS_TEST_ASSERT_MSG_EQ(files, 5U, "a pcap per device");
+        NS_TEST_ASSERT_MSG_GT(wifiPackets, 0, "Wi-Fi pcap files hold frames");
+        NS_TEST_ASSERT_MSG_GT(p2pPackets, 0, "shared-link pcap files hold packets");
+
+        // ASCII trace: ns-3's +, -, r, d lines, Wi-Fi PHY lines (t, r) included.
+        std::ifstream ascii(out.asciiFile);
+        std::string line;
+        std::size_t lines = 0;
+        bool wifiLine = false;
+        bool wellFormed = true;
+        while (std::getline(ascii, line))
+        {
+            ++lines;
+            wellFormed = wellFormed && !line.empty()
+                         && std::string("+-rdt").find(line[0]) != std::string::npos;
+            wifiLine = wifiLine || line.find("WifiNetDevice") != std::string::npos;
+        }
+        NS_TEST_ASSERT_MSG_GT(lines, 0U, "ASCII trace written");
+        NS_TEST_ASSERT_MSG_EQ(wellFormed, true, "ASCII trace lines");
+        NS_TEST_ASSERT_MSG_EQ(wifiLine, true, "ASCII trace of the Wi-Fi devices");
+
+        // FlowMonitor: flows both ways between each device and the cloud.
+        boost::property_tree::ptree flows;
+        boost::property_tree::read_xml(out.flowMonitorXml, flows);
+        std::size_t nFlows = 0;
+        for (const auto& [tag, node] : flows.get_child("FlowMonitor.FlowStats"))
+        {
+            nFlows += tag == "Flow" ? 1 : 0;
+        }
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(nFlows, 4U, "FlowMonitor XML: two flows per device");
+
+        // NetAnim: every node described.
+        boost::property_tree::ptree anim;
+        boost::property_tree::read_xml(out.netAnimXml, anim);
+        std::size_t described = 0;
+        for (const auto& [tag, node] : anim.get_child("anim"))
+        {
+            if (tag == "nu" && node.get<std::string>("<xmlattr>.p", "") == "d")
+            {
+                described += 1;
+            }
+        }
+        NS_TEST_ASSERT_MSG_EQ(described, 4U, "NetAnim names 2 devices, access point, cloud");
+
+        // Token CSV: a row per token, each completed, after its device's start.
+        std::ifstream tokens(out.tokenCsv);
+        std::getline(tokens, line);
+        NS_TEST_ASSERT_MSG_EQ(line, "device,request,token,status,time_s,latency_s,reason", "head");
+        uint64_t rows = 0;
+        while (std::getline(tokens, line))
+        {
+            ++rows;
+            std::vector<std::string> f;
+            std::stringstream ss(line);
+            std::string cell;
+            while (std::getline(ss, cell, ','))
+            {
+                f.push_back(cell);
+            }
+            NS_TEST_ASSERT_MSG_EQ(f.size(), 6U, "row (empty reason): " << line);
+            NS_TEST_ASSERT_MSG_EQ(f[3], "completed", "status");
+            NS_TEST_ASSERT_MSG_GT(std::stod(f[4]), r.associationSeconds, "after the start");
+            NS_TEST_ASSERT_MSG_GT(std::stod(f[5]), 0.0, "latency");
+        }
+        NS_TEST_ASSERT_MSG_EQ(rows, r.tokensRequested, "one row per token");
+        std::filesystem::remove_all(dir);
+
+        // Refused: a placement CSV (no meaning here) and a file in a missing folder.
+        bool refused = false;
+        try
+        {
+            LlmSimulationOutputs placement;
+            placement.placementCsv = dir + "/placement.csv";
+            run.SetOutputs(placement);
+        }
+        catch (const LlmInputError& e)
+        {
+            refused = std::string(e.what()).find("placement") != std::string::npos;
+        }
+        NS_TEST_ASSERT_MSG_EQ(refused, true, "placement CSV refused");
+        refused = false;
+        try
+        {
+            LlmSimulationOutputs bad;
+            bad.flowMonitorXml = dir + "/missing/folder/flows.xml";
+            LlmSplitSimulation unwritable(BaseSetting(), LlmTransportSetting());
+            unwritable.SetOutputs(bad);
+            unwritable.Run();
+        }
+        catch (const LlmInputError& e)
+        {
+            refused = std::string(e.what()).find("flows.xml") != std::string::npos;
+        }
+        NS_TEST_ASSERT_MSG_EQ(refused, true, "unwritable output refused before running");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * Wi-Fi access (802.11ac and 802.11ax, 1 and 8 devices, TCP and UDP, ideal links): every
+ * station associates before the devices start, every token completes or fails with a reason
+ * (TCP: all complete), and the simulated TTFT and TPOT are at least the analytic ones at the
+ * standard's PHY rate (preambles, MAC, contention and acknowledgements only add); one device
+ * alone pays at most 1 ms of Wi-Fi overhead per token.
+ */
+class LlmSplitWifiTestCase : public LlmSplitTestCase
+{
+  public:
+    /**
+     * @brief A test case.
+     * @param access WIFI_AC or WIFI_AX
+     */
+    explicit LlmSplitWifiTestCase(LlmSplitSimulation::Access access)
+        : LlmSplitTestCase("Wi-Fi access (" + LlmSplitSimulation::GetAccessName(access)
+                           + "): association, warm-up, token conservation, simulated TPOT >= "
+                             "analytic at the PHY rate")
+        , m_access(access)
+    {
+    }
+
+  private:
+    LlmSplitSimulation::Access m_access; //!< The medium
+
+    void DoRun() override
+    {
+        // The setting the run analyses: the standard's PHY rate both ways (data subcarriers x
+        // bits x 5/6 per OFDM symbol), the access delay moved onto the shared link.
+        const LlmSplitSetting base = BaseSetting();
+        const LlmSplitSetting ax =
+            LlmSplitSimulation::WithAccess(base, LlmSplitSimulation::Access::WIFI_AX);
+        NS_TEST_ASSERT_MSG_EQ_TOL(ax.uplinkBps, 980 * 10 * 5.0 / 6 / 16e-6, 1, "HE MCS 11");
+        NS_TEST_ASSERT_MSG_EQ_TOL(ax.downlinkBps, ax.uplinkBps, 1e-9, "both ways");
+        NS_TEST_ASSERT_MSG_EQ_TOL(
+            LlmSplitSimulation::WithAccess(base, LlmSplitSimulation::Access::WIFI_AC).uplinkBps,
+            234 * 8 * 5.0 / 6 / 4e-6,
+            1,
+            "VHT MCS 9");
+        NS_TEST_ASSERT_MSG_EQ_TOL(ax.sharedDelaySeconds,
+                                  base.sharedDelaySeconds + base.accessDelaySeconds,
+                                  1e-15,
+                                  "the path keeps its delay");
+        NS_TEST_ASSERT_MSG_EQ(ax.accessDelaySeconds, 0.0, "no access delay");
+        const LlmSplitSetting same =
+            LlmSplitSimulation::WithAccess(base, LlmSplitSimulation::Access::P2P);
+        NS_TEST_ASSERT_MSG_EQ(same.uplinkBps, base.uplinkBps, "p2p: unchanged");
+
+        for (const auto access : {m_access})
+        {
+            for (const std::string transport : {"tcp", "udp"})
+            {
+                for (const uint32_t k : {1U, 8U})
+                {
+                    RngSeedManager::SetSeed(10);
+                    RngSeedManager::SetRun(1);
+                    LlmSplitSetting s = BaseSetting();
+                    s.devices = k;
+                    s.requests = 1;
+                    LlmSplitSimulation run(s, Ideal(transport));
+                    run.SetAccess(access);
+                    const LlmSplitSimulationResult r = run.Run();
+                    const std::string what = LlmSplitSimulation::GetAccessName(access) + " "
+                                             + transport + " K = " + std::to_string(k);
+                    CheckConservation(r);
+                    NS_TEST_EXPECT_MSG_EQ(r.access,
+                                          LlmSplitSimulation::GetAccessName(access),
+                                          what);
+                    NS_TEST_EXPECT_MSG_EQ(r.stationsAssociated, k, what << ": all associated");
+                    NS_TEST_EXPECT_MSG_EQ(r.stationsReady, k, what << ": warm-up passed");
+                    NS_TEST_EXPECT_MSG_GT(r.associationSeconds, 0.0, what << ": beacons first");
+                    NS_TEST_EXPECT_MSG_LT(r.associationSeconds,
+                                          LlmSplitSimulation::ASSOCIATION_DEADLINE_SECONDS,
+                                          what << ": before the deadline");
+                    NS_TEST_EXPECT_MSG_GT_OR_EQ(r.startSeconds,
+                                                r.associationSeconds,
+                                                what << ": requests after the association");
+                    NS_TEST_EXPECT_MSG_EQ(r.tokensCutOff, 0U, what << ": nothing cut off");
+                    if (transport == "tcp" || k == 1)
+                    {
+                        NS_TEST_EXPECT_MSG_EQ(r.tokensCompleted,
+                                              r.tokensRequested,
+                                              what << ": all done");
+                    }
+                    for (const auto& [reason, count] : r.failures)
+                    {
+                        NS_TEST_EXPECT_MSG_EQ(
+                            (reason == "lost" || reason == "timeout" || reason == "aborted"),
+                            true,
+                            what << ": reason " << reason);
+                    }
+                    NS_TEST_EXPECT_MSG_EQ_TOL(r.uplinkBps,
+                                              run.WithAccess(s, access).uplinkBps,
+                                              1e-6,
+                                              what << ": analysed at the PHY rate");
+                    NS_TEST_ASSERT_MSG_GT(r.tpot.samples, 0U, what << ": TPOT measured");
+                    NS_TEST_EXPECT_MSG_GT_OR_EQ(r.tpot.p50 / r.analyticTpotSeconds,
+                                                1 - 1e-9,
+                                                what << ": TPOT p50 below analytic");
+                    NS_TEST_EXPECT_MSG_GT_OR_EQ(r.tpot.mean / r.analyticTpotSeconds,
+                                                1 - 1e-9,
+                                                what << ": TPOT mean below analytic");
+                    NS_TEST_EXPECT_MSG_GT_OR_EQ(r.ttft.mean / r.analyticTtftSeconds,
+                                                1 - 1e-9,
+                                                what << ": TTFT below analytic");
+                    if (k == 1)
+                    {
+                        NS_TEST_EXPECT_MSG_LT_OR_EQ(r.tpot.p95 - r.analyticTpotSeconds,
+                                                    1e-3,
+                                                    what << ": Wi-Fi overhead per token");
+                    }
+                }
+            }
+        }
+
+        // Refused: another medium's name, and an MTU above Wi-Fi's MSDU limit.
+        bool refused = false;
+        try
+        {
+            LlmSplitSimulation::ParseAccess("wifi-n", "--access");
+        }
+        catch (const LlmInputError& e)
+        {
+            refused = std::string(e.what()).find("--access: expected p2p, wifi-ac or wifi-ax")
+                      != std::string::npos;
+        }
+        NS_TEST_ASSERT_MSG_EQ(refused, true, "unknown medium refused, naming the option");
+        refused = false;
+        try
+        {
+            LlmTransportSetting jumbo;
+            jumbo.Set("mtu", "9000", "--mtu");
+            LlmSplitSimulation run(BaseSetting(), jumbo);
+            run.SetAccess(LlmSplitSimulation::Access::WIFI_AC);
+        }
+        catch (const LlmInputError& e)
+        {
+            refused = std::string(e.what()).find("mtu: expected 576 ... 2296") != std::string::npos;
+        }
+        NS_TEST_ASSERT_MSG_EQ(refused, true, "jumbo frames on Wi-Fi refused");
     }
 };
 
@@ -575,6 +916,8 @@ class LlmSplitSimulationTestSuite : public TestSuite
     LlmSplitSimulationTestSuite()
         : TestSuite("edge-llm-split-simulation", TestSuite::Type::SYSTEM)
     {
+        // First: its ASCII trace needs packet metadata from the process's first packet.
+        AddTestCase(new LlmSplitOutputsTestCase());
         AddTestCase(new LlmSplitSettingTestCase());
         AddTestCase(new LlmSplitFidelityTestCase());
         AddTestCase(new LlmSplitMemoryTestCase());
@@ -583,6 +926,8 @@ class LlmSplitSimulationTestSuite : public TestSuite
         AddTestCase(new LlmSplitLossTestCase());
         AddTestCase(new LlmSplitOpenLoopTestCase());
         AddTestCase(new LlmSplitIsolationTestCase());
+        AddTestCase(new LlmSplitWifiTestCase(LlmSplitSimulation::Access::WIFI_AX));
+        AddTestCase(new LlmSplitWifiTestCase(LlmSplitSimulation::Access::WIFI_AC));
     }
 };
 

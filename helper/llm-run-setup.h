@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+#ifndef LLM_RUN_SETUP_H
+#define LLM_RUN_SETUP_H
+
+#include "llm-transport-setting.h"
+#include "ns3/llm-scenario.h"
+
+#include <cstdint>
+
+namespace ns3
+{
+
+class EdgeTopologyHelper;
+class LlmPlacementHelper;
+
+/**
+ * @ingroup edge-llm
+ * @brief The steps every simulated run of this module takes to carry its traffic in one
+ *        LlmTransportSetting, shared by the run builders (LlmMultiSimulation; they are the
+ *        steps LlmSimulation::Run takes).
+ *
+ * Everything is set on the run's own objects (the topology helper, the placement helper's
+ * factories, each node's TcpL4Protocol): no Config::SetDefault, so nothing carries over to the
+ * next run of the same process.
+ */
+class LlmRunSetup
+{
+  public:
+    /**
+     * @brief Give the scenario's links the setting's propagation delays (d2d-delay on links
+     *        between edge servers, wan-delay on links to the cloud; unset keeps delay_s). The
+     *        delays shape the simulated links only (eq. 4 has none).
+     * @param scenario the scenario to change
+     * @param setting the setting
+     */
+    static void ApplyDelays(LlmScenario& scenario, const LlmTransportSetting& setting);
+
+    /**
+     * @brief The largest propagation delay of the scenario's links as the run builds them
+     *        (0 with the ideal setting).
+     * @param scenario the scenario (after ApplyDelays)
+     * @param setting the setting
+     * @return seconds
+     */
+    static double MaxDelay(const LlmScenario& scenario, const LlmTransportSetting& setting);
+
+    /**
+     * @brief Shape the links a topology helper will build: MTU, the FIFO queue disc, propagation
+     *        delays (or none: ideal), the D2D medium (Wi-Fi) and the packet error rate.
+     *        Plan links and user nodes are the caller's.
+     * @param topology the helper, before Install
+     * @param setting the setting
+     */
+    static void ShapeTopology(EdgeTopologyHelper& topology, const LlmTransportSetting& setting);
+
+    /**
+     * @brief Set the setting's TCP congestion control on every node that has TCP (after the
+     *        nodes are built; nothing without a congestion-control key).
+     * @param setting the setting
+     */
+    static void SetCongestionControl(const LlmTransportSetting& setting);
+
+    /**
+     * @brief Set the transport of every messenger a placement helper creates: TCP or UDP,
+     *        segment and datagram sizes from the MTU, the TCP socket buffer.
+     * @param placement the helper, before Install
+     * @param setting the setting
+     */
+    static void SetTransport(LlmPlacementHelper& placement, const LlmTransportSetting& setting);
+
+    /**
+     * @brief The UDP client's TokenTimeout: ten times a token's share of the time its requests
+     *        take back to back, plus the propagation delays its messages cross, plus 1 s.
+     * @param requestSeconds the time one request's n tokens take alone (T), s
+     * @param requests requests
+     * @param tokens n
+     * @param tokenDelaySeconds propagation delay a token's messages may cross, s
+     * @return seconds
+     */
+    static double UdpTokenTimeout(double requestSeconds,
+                                  uint32_t requests,
+                                  uint32_t tokens,
+                                  double tokenDelaySeconds);
+
+    /// Drops counted where they happen.
+    struct Drops
+    {
+        uint64_t corrupted{0}; //!< Packets a device's error model corrupted
+        uint64_t queue{0};     //!< Packets a full queue disc or device queue dropped
+        uint64_t wifi{0};      //!< Wi-Fi frames dropped at the retry limit
+    };
+
+    /**
+     * @brief Count drops on every device and queue disc of every node (after the nodes are
+     *        built): corrupted on receive, at a full queue, at the Wi-Fi retry limit.
+     * @param drops where to count (must outlive the run)
+     */
+    static void ConnectDrops(Drops& drops);
+};
+
+} // namespace ns3
+
+#endif // LLM_RUN_SETUP_H
