@@ -20,6 +20,8 @@ cpp_examples = [
     ("edge-llm-codec --tokens=64 --hidden=512", "True", "False"),
     ("edge-llm-split-benchmark --runs=1", "True", "False"),
     ("edge-llm-split --tokens=8 --prompt=16", "True", "False"),
+    ("edge-llm-split --tokens=4 --prompt=8 --devices=2 --access=wifi-ax --transport=udp", "True", "False"),
+    ("edge-llm-split-scaling --devices=1,2 --tokens=4 --prompt=8 --access=wifi-ac --csv= --plot=", "True", "False"),
     ("edge-llm-topology --edges=12 --graph=geometric --radius=0.5 --seed=3", "True", "True"),
     ("edge-llm-simulate --tokens=4", "True", "False"),
     ("edge-llm-multi-simulate --solver=sequential --discipline=round-robin", "True", "False"),
