@@ -203,21 +203,27 @@ LlmMessenger::Release(bool close)
             }
         }
     };
-    release(m_listen);
-    release(m_udpSend);
-    for (auto& s : m_accepted)
-    {
-        release(s);
-    }
-    for (auto& [to, peer] : m_peers)
-    {
-        release(peer.socket);
-    }
+    // Take the sockets out first: closing one may call back into this messenger (a close or
+    // error callback that drops a peer), which must not touch the containers being walked.
+    const Ptr<Socket> listen = m_listen;
+    const Ptr<Socket> udpSend = m_udpSend;
+    const auto accepted = std::move(m_accepted);
+    const auto peers = std::move(m_peers);
     m_listen = nullptr;
     m_udpSend = nullptr;
     m_accepted.clear();
     m_peers.clear();
     m_rx.clear();
+    release(listen);
+    release(udpSend);
+    for (const auto& s : accepted)
+    {
+        release(s);
+    }
+    for (const auto& [to, peer] : peers)
+    {
+        release(peer.socket);
+    }
 }
 
 void
