@@ -158,7 +158,9 @@ LlmFailureSchedule::Random(const LlmScenario& scenario,
     const auto& servers = scenario.GetServers();
     for (std::size_t k = 0; k < servers.size(); ++k)
     {
-        RngStream rng(p.seed, k, 0);
+        // The seed picks the substream, as ns-3's RngRun does: seeding MRG32k3a itself with
+        // small integers makes the first draws of seeds 1, 2, 3 ... nearly proportional.
+        RngStream rng(1, k, p.seed);
         double t = 0;
         while (true)
         {

@@ -68,7 +68,7 @@ class LlmFailureSchedule
     struct RandomProcess
     {
         double mtbfSeconds{600};             //!< Mean time between failures of a server, s
-        uint32_t seed{1};                    //!< Seed of ns-3's MRG32k3a generator (≥ 1)
+        uint32_t seed{1};                    //!< Seed ≥ 1: the MRG32k3a substream (as RngRun)
         std::optional<double> repairSeconds; //!< Repair time, s (empty: a failed server stays
                                              //!< down)
         double horizonSeconds{3600};         //!< No failure drawn after this time, s

@@ -389,7 +389,9 @@ LlmLinkTrace::Random(const LlmScenario& scenario,
     for (std::size_t d = 0; d < drawn.size(); ++d)
     {
         const LlmLink& l = all[drawn[d]];
-        RngStream rng(p.seed, drawn[d], 0);
+        // The seed picks the substream, as ns-3's RngRun does (seeding MRG32k3a with small
+        // integers makes the first draws of seeds 1, 2, 3 ... nearly proportional).
+        RngStream rng(1, drawn[d], p.seed);
         // Not below a plausible speed (nor above the static rate when that is already below).
         const double lo =
             std::max({p.minFactor * l.bps, std::min(LlmScenario::MIN_PLAUSIBLE_BPS, l.bps), 1.0});

@@ -77,7 +77,7 @@ class LlmLinkTrace
     {
         double periodSeconds{1};   //!< Time between changes, s (> 0)
         double sigma{0.3};         //!< σ of the log of each factor (0: the rates never change)
-        uint32_t seed{1};          //!< Seed of ns-3's MRG32k3a generator (≥ 1)
+        uint32_t seed{1};          //!< Seed ≥ 1: the MRG32k3a substream (as RngRun)
         double horizonSeconds{60}; //!< Last change at or before this time, s (links keep their
                                    //!< last rate after it)
         double minFactor{0.1};     //!< Lowest rate, × the static Ω_ij (0 < minFactor ≤ 1)
@@ -119,7 +119,7 @@ class LlmLinkTrace
      * @brief Draw a trace from the random process (RandomProcess), the same for the same
      *        scenario, process and seed on every platform.
      *
-     * Link k of the scenario's link list draws from its own MRG32k3a stream (seed, stream k),
+     * Link k of the scenario's link list draws from its own MRG32k3a stream k, substream seed,
      * so a link's rates do not depend on which other links are drawn. Changes fall at period,
      * 2 × period, ... up to the horizon; rows at one time are in the scenario's link order.
      * @param scenario the scenario (its links' static Ω_ij start each process)
