@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
 // edge-llm-sweep: Monte Carlo sweeps of the DILEMMA objective and the simulated completion time
-// over min Ω (the paper's Fig. 5) or CCS (Fig. 6).
+// over min Ω (the paper's Fig. 5), CCS (Fig. 6), the servers' failure rate, or the number of
+// LLMs sharing the servers.
 //
 //   edge-llm-sweep --sweep=omega --runs=10 --output-dir=sweep     # all cores
 //   edge-llm-sweep --sweep=ccs --solvers=ilp,greedy --tokens=16 --output-dir=ccs
+//   edge-llm-sweep --sweep=failures --grid=0,1,2,4 --solvers=ilp --output-dir=fail
+//   edge-llm-sweep --sweep=models --grid=1,2,4 --tokens=16 --output-dir=models
 //   edge-llm-sweep ... --write-run-list        # runs.txt: one command per run (clusters)
 //   edge-llm-sweep ... --run-index=7           # one run, into output-dir/part-run-7.csv
 //   edge-llm-sweep ... --merge                 # merge output-dir/part-*.csv, summarize, plot
@@ -17,6 +20,8 @@
 // Outputs in --output-dir: runs.csv (one row per run, solver and setting; byte-for-byte
 // repeatable), timing.csv (wall times), summary.csv and summary.json (mean and Student-t 95 %
 // interval per grid value, solver and setting), <sweep>-{objective,simulated,ratio}.png.
+// A failures sweep adds replans and replay_s per run (their means in the summary); a models sweep
+// reports the joint objective J and the last model's simulated completion.
 
 #include "ns3/core-module.h"
 #include "ns3/edge-llm-module.h"
@@ -33,12 +38,14 @@ main(int argc, char* argv[])
 {
     CommandLine cmd(__FILE__);
     cmd.Usage("Monte Carlo sweep of the DILEMMA objective and the ns-3 completion time over "
-              "min Omega or CCS (the paper's Figs. 5 and 6).");
+              "min Omega or CCS (the paper's Figs. 5 and 6), the servers' failure rate, or the "
+              "number of LLMs sharing the servers.");
     LlmProgramOptions options(cmd,
                               LlmProgramOptions::SCENARIO | LlmProgramOptions::SOLVERS
                                   | LlmProgramOptions::TRANSPORT | LlmProgramOptions::VARIANTS
                                   | LlmProgramOptions::OUTPUTS);
     std::string kind = "omega";
+    std::string objective = "max";
     std::string grid;
     std::string runs = "10";
     std::string jobs = std::to_string(std::clamp(std::thread::hardware_concurrency(), 1u, 1024u));
@@ -52,12 +59,24 @@ main(int argc, char* argv[])
     bool merge = false;
     bool allowMissing = false;
     bool quiet = false;
-    EdgeLlmAddTextValue(cmd, "sweep", "omega (min link speed) or ccs (min CPU clock)", kind);
     EdgeLlmAddTextValue(cmd,
-                        "grid",
-                        "Comma-separated grid values, bit/s or Hz (default: 1e6 ... 1e10 in half "
-                        "decades for omega, 0.5e9 ... 8e9 for ccs)",
-                        grid);
+                        "sweep",
+                        "omega (min link speed), ccs (min CPU clock), failures (failure rate per "
+                        "server-hour; a failed server stays down) or models (LLMs sharing the "
+                        "servers, placed jointly)",
+                        kind);
+    EdgeLlmAddTextValue(
+        cmd,
+        "grid",
+        "Comma-separated grid values: bit/s, Hz, failures per server-hour or "
+        "numbers of models (default: 1e6 ... 1e10 in half decades for omega, "
+        "0.5e9 ... 8e9 for ccs, 0,0.05,0.1,0.2,0.4 for failures, 1,2,4,8 for models)",
+        grid);
+    EdgeLlmAddTextValue(cmd,
+                        "objective",
+                        "With --sweep=models: what the joint placement minimizes, max (the "
+                        "slowest model) or sum",
+                        objective);
     EdgeLlmAddTextValue(cmd,
                         "runs",
                         "Monte Carlo runs per grid value, 1 ... 1e6 (run k: RngRun = k)",
@@ -100,7 +119,20 @@ main(int argc, char* argv[])
         config.kind = LlmSweepConfig::KindFromString(kind);
         config.runs = static_cast<uint32_t>(LlmTextParse::Integer(src, "--runs", runs, 1, 1000000));
         config.grid = LlmSweepConfig::GridFromString(grid, config.kind);
-        config.solvers = options.GetSolvers();
+        config.solvers = options.HasSolvers() ? options.GetSolvers()
+                                              : LlmSweepConfig::DefaultSolvers(config.kind);
+        if (objective != "max" && objective != "sum")
+        {
+            throw LlmInputError(src,
+                                "--objective",
+                                "expected max or sum, got \"" + objective + "\"");
+        }
+        if (objective != "max" && config.kind != LlmSweepConfig::MODELS)
+        {
+            throw LlmInputError(src, "--objective", "only with --sweep=models");
+        }
+        config.jointObjective =
+            objective == "max" ? LlmJointObjective::MAX : LlmJointObjective::SUM;
         config.solverOptions = options.GetSolverOptions();
         config.simulate = !noSimulation;
         config.simulateBaselines = simulateBaselines;

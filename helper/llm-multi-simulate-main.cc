@@ -28,6 +28,48 @@ namespace
 /// What the command line names the options in messages.
 const std::string kSource = "command line";
 
+/// Options of the one-model programs that a several-model run does not take, and why.
+struct OneModelOptions
+{
+    std::vector<std::string> names; //!< Option names without "--"
+    std::string why;                //!< What to do instead
+};
+
+/// Every one-model option edge-llm-simulate has and a several-model run refuses.
+const std::vector<OneModelOptions>&
+RefusedOneModelOptions()
+{
+    static const std::vector<OneModelOptions> refused{
+        {{"model",
+          "model-config",
+          "delta",
+          "tokens",
+          "batch",
+          "b-min",
+          "b-max",
+          "b-step",
+          "max-layers-per-server",
+          "access-path"},
+         "set it per model in the file (models[].model, workload, quantization, user) or "
+         "max_layers_per_server at its top level"},
+        {{"plan"},
+         "a plan file holds one model's placement; the joint solver (--solver) places "
+         "every model"},
+        {{"ilp-formulation", "verbose"},
+         "the joint ILP (--solver=joint-ilp) has one formulation and prints no GLPK log"},
+        {{"pcap", "ascii", "flowmon-xml", "netanim", "token-csv", "placement-csv"},
+         "a several-model run writes no per-packet or per-token files yet; --output=FILE writes "
+         "its results as JSON (per model and per server)"},
+        {{"link-trace", "link-trace-random", "replace"},
+         "links that change are simulated for one model only so far: run that model from a "
+         "version-1 scenario"},
+        {{"fail", "fail-mtbf", "fail-timeout"},
+         "server failures are simulated for one model only so far: run that model from a "
+         "version-1 scenario"},
+    };
+    return refused;
+}
+
 } // namespace
 
 LlmMultiScenario
@@ -115,8 +157,35 @@ LlmMultiSimulateMain(int argc, char* argv[], const std::string& program)
                         "Order the models' jobs get a shared server: fifo or round-robin",
                         discipline);
     EdgeLlmAddTextValue(cmd, "output", "Write the results and the plan as JSON here", output);
+    bool acceptImplausibleUnits = false;
+    cmd.AddValue("accept-implausible-units",
+                 "Accept unit-slip values in the scenario (e.g. Omega < 1000 bit/s)",
+                 acceptImplausibleUnits);
     try
     {
+        // Name the refused one-model options before ns-3's parser calls them unknown.
+        for (int k = 1; k < argc; ++k)
+        {
+            const std::string arg = argv[k];
+            for (const OneModelOptions& group : RefusedOneModelOptions())
+            {
+                for (const std::string& name : group.names)
+                {
+                    for (const std::string dashes : {"--", "-"})
+                    {
+                        const std::string option = dashes + name;
+                        if (arg == option || arg.rfind(option + "=", 0) == 0)
+                        {
+                            throw LlmInputError(kSource,
+                                                "--" + name,
+                                                "not with a several-model scenario (contract "
+                                                "version 2): "
+                                                    + group.why);
+                        }
+                    }
+                }
+            }
+        }
         options.Parse(argc, argv);
         const LlmTransportSetting& setting = options.GetSetting();
         if (setting.requests != 1)
@@ -146,9 +215,9 @@ LlmMultiSimulateMain(int argc, char* argv[], const std::string& program)
         {
             throw LlmInputError(output, "", "cannot write the results (missing folder?)");
         }
-        const LlmMultiScenario scenario = scenarioFile.empty()
-                                              ? LlmMultiBuiltInScenario(4, 8, 1)
-                                              : LlmMultiScenario::Load(scenarioFile);
+        const LlmMultiScenario scenario =
+            scenarioFile.empty() ? LlmMultiBuiltInScenario(4, 8, 1)
+                                 : LlmMultiScenario::Load(scenarioFile, acceptImplausibleUnits);
         const LlmJointCostModel joint(scenario,
                                       objective == "max" ? LlmJointObjective::MAX
                                                          : LlmJointObjective::SUM);

@@ -5,7 +5,9 @@
 #include "ns3/command-line.h"
 #include "ns3/edge-llm-compat.h"
 #include "ns3/global-value.h"
+#include "ns3/llm-baseline-comparison.h"
 #include "ns3/llm-input-error.h"
+#include "ns3/llm-joint-solver.h"
 #include "ns3/llm-plan-reader.h"
 #include "ns3/llm-solver-factory.h"
 #include "ns3/llm-text-parse.h"
@@ -463,10 +465,21 @@ LlmProgramOptions::Read()
     }
     if (m_groups & SOLVERS)
     {
-        m_solvers = SplitList("--solvers", m_solversText);
+        if (m_solversText.empty())
+        {
+            m_solvers = LlmBaselineComparison::DefaultSolvers();
+        }
+        else
+        {
+            m_solvers = SplitList("--solvers", m_solversText);
+        }
+        const std::vector<std::string> joint = LlmJointSolver::Names();
         for (const std::string& s : m_solvers)
         {
-            LlmSolverFactory::Create(s);
+            if (std::find(joint.begin(), joint.end(), s) == joint.end())
+            {
+                LlmSolverFactory::Create(s); // refuses an unknown name, listing the known ones
+            }
         }
     }
     if (!m_timeLimit.empty())
@@ -742,6 +755,12 @@ const std::vector<std::string>&
 LlmProgramOptions::GetSolvers() const
 {
     return m_solvers;
+}
+
+bool
+LlmProgramOptions::HasSolvers() const
+{
+    return !m_solversText.empty();
 }
 
 const LlmSolverOptions&

@@ -91,6 +91,9 @@ class LlmProgramOptions
     const std::string& GetSolver() const;
     /// @return --solvers
     const std::vector<std::string>& GetSolvers() const;
+
+    /// @return whether --solvers was given (else GetSolvers() is the ILP and the baselines)
+    bool HasSolvers() const;
     /// @return --time-limit, --gap
     const LlmSolverOptions& GetSolverOptions() const;
     /// @return --plan (empty: solve)
@@ -141,12 +144,12 @@ class LlmProgramOptions
     std::optional<LlmReplacementPolicy::Config> GetReplacementPolicy() const;
 
   private:
-    CommandLine* m_cmd;            //!< The command line
-    unsigned m_groups;             //!< Groups registered
-    LlmScenarioOptions m_scenario; //!< Scenario options
-    std::string m_solver{"ilp"};   //!< --solver
-    std::string m_solversText{"ilp,greedy,cloud-only,edgeshard,uniform-bits"}; //!< --solvers
-    std::vector<std::string> m_solvers;                                        //!< --solvers
+    CommandLine* m_cmd;                           //!< The command line
+    unsigned m_groups;                            //!< Groups registered
+    LlmScenarioOptions m_scenario;                //!< Scenario options
+    std::string m_solver{"ilp"};                  //!< --solver
+    std::string m_solversText;                    //!< --solvers (empty: the program's default)
+    std::vector<std::string> m_solvers;           //!< --solvers
     std::string m_timeLimit;                      //!< --time-limit, as given
     std::string m_gap;                            //!< --gap, as given
     std::string m_formulation;                    //!< --ilp-formulation, as given

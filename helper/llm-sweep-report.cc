@@ -27,7 +27,7 @@ std::string
 LlmSweepReport::CsvHeader()
 {
     return "grid_value,run,solver,setting,status,objective_s,simulated_s,compute_bound_s,"
-           "quantization_ratio,gap,bytes,drops,tokens_completed,tokens_failed";
+           "quantization_ratio,gap,bytes,drops,tokens_completed,tokens_failed,replans,replay_s";
 }
 
 std::string
@@ -36,7 +36,7 @@ LlmSweepReport::ToCsv(const LlmSweepRow& r)
     char buf[1024];
     std::snprintf(buf,
                   sizeof(buf),
-                  "%.17g,%u,%s,%s,%s,%.17g,%.17g,%.17g,%.17g,%.6g,%llu,%llu,%llu,%llu",
+                  "%.17g,%u,%s,%s,%s,%.17g,%.17g,%.17g,%.17g,%.6g,%llu,%llu,%llu,%llu,%u,%.17g",
                   r.gridValue,
                   r.run,
                   r.solver.c_str(),
@@ -50,7 +50,9 @@ LlmSweepReport::ToCsv(const LlmSweepRow& r)
                   static_cast<unsigned long long>(r.bytes),
                   static_cast<unsigned long long>(r.drops),
                   static_cast<unsigned long long>(r.tokensCompleted),
-                  static_cast<unsigned long long>(r.tokensFailed));
+                  static_cast<unsigned long long>(r.tokensFailed),
+                  r.replans,
+                  r.replaySeconds);
     return buf;
 }
 
@@ -83,7 +85,7 @@ LlmSweepReport::ReadCsv(const std::vector<std::string>& paths)
             }
             try
             {
-                if (f.size() != 14)
+                if (f.size() != 16)
                 {
                     throw std::invalid_argument("field count");
                 }
@@ -102,13 +104,15 @@ LlmSweepReport::ReadCsv(const std::vector<std::string>& paths)
                 r.drops = std::stoull(f[11]);
                 r.tokensCompleted = std::stoull(f[12]);
                 r.tokensFailed = std::stoull(f[13]);
+                r.replans = static_cast<uint32_t>(std::stoul(f[14]));
+                r.replaySeconds = std::stod(f[15]);
                 rows.push_back(r);
             }
             catch (const std::exception&)
             {
                 throw LlmInputError(path,
                                     "line " + std::to_string(number),
-                                    "expected 14 comma-separated fields: " + CsvHeader());
+                                    "expected 16 comma-separated fields: " + CsvHeader());
             }
         }
     }
@@ -821,6 +825,8 @@ LlmSweepReport::Summarize(const std::vector<LlmSweepRow>& rows)
         uint32_t noPlan{0};            //!< Runs without a plan
         uint32_t atLimit{0};           //!< Runs stopped at the time limit
         double gapMax{NAN};            //!< Largest proven gap (NaN: none proven)
+        std::vector<double> replans;   //!< Re-plans of the simulated runs
+        std::vector<double> replay;    //!< Replay time of the simulated runs, s
     };
 
     std::map<std::tuple<std::string, std::string, double>, Group> groups;
@@ -841,6 +847,11 @@ LlmSweepReport::Summarize(const std::vector<LlmSweepRow>& rows)
         if (!std::isnan(r.gap))
         {
             g.gapMax = std::isnan(g.gapMax) ? r.gap : std::max(g.gapMax, r.gap);
+        }
+        if (r.setting != "-")
+        {
+            g.replans.push_back(r.replans);
+            g.replay.push_back(r.replaySeconds);
         }
         if (r.tokensFailed > 0)
         {
@@ -875,6 +886,8 @@ LlmSweepReport::Summarize(const std::vector<LlmSweepRow>& rows)
         s.runsWithoutPlan = g.noPlan;
         s.runsAtTimeLimit = g.atLimit;
         s.gapMax = g.gapMax;
+        s.replansMean = MeanCi(g.replans).first;
+        s.replayMeanSeconds = MeanCi(g.replay).first;
         out.push_back(s);
     }
     return out;
@@ -890,7 +903,7 @@ LlmSweepReport::WriteSummary(const std::string& dir,
     csv << "grid_value,solver,setting,runs,objective_mean_s,objective_ci95_s,simulated_mean_s,"
            "simulated_ci95_s,compute_bound_mean_s,simulated_over_objective_mean,"
            "simulated_over_objective_ci95,simulated_runs,runs_with_failed_tokens,tokens_failed,"
-           "runs_without_plan,runs_at_time_limit,gap_max,runs_missing\n";
+           "runs_without_plan,runs_at_time_limit,gap_max,runs_missing,replans_mean,replay_mean_s\n";
     nlohmann::ordered_json json = nlohmann::ordered_json::array();
     for (const LlmSweepSummary& s : summary)
     {
@@ -898,7 +911,8 @@ LlmSweepReport::WriteSummary(const std::string& dir,
         std::snprintf(
             buf,
             sizeof(buf),
-            "%.17g,%s,%s,%u,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%u,%u,%llu,%u,%u,%s,%u\n",
+            "%.17g,%s,%s,%u,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%u,%u,%llu,%u,%u,%s,%u,%.17g,"
+            "%.17g\n",
             s.gridValue,
             s.solver.c_str(),
             s.setting.c_str(),
@@ -916,7 +930,9 @@ LlmSweepReport::WriteSummary(const std::string& dir,
             s.runsWithoutPlan,
             s.runsAtTimeLimit,
             std::isnan(s.gapMax) ? "" : LlmTextParse::Format(s.gapMax).c_str(),
-            s.runsMissing);
+            s.runsMissing,
+            s.replansMean,
+            s.replayMeanSeconds);
         csv << buf;
         json.push_back({{"grid_value", s.gridValue},
                         {"solver", s.solver},
@@ -938,7 +954,9 @@ LlmSweepReport::WriteSummary(const std::string& dir,
                         {"gap_max",
                          std::isnan(s.gapMax) ? nlohmann::ordered_json(nullptr)
                                               : nlohmann::ordered_json(s.gapMax)},
-                        {"runs_missing", s.runsMissing}});
+                        {"runs_missing", s.runsMissing},
+                        {"replans_mean", s.replansMean},
+                        {"replay_mean_s", s.replayMeanSeconds}});
     }
     csv.close();
     if (!csv)
@@ -956,7 +974,14 @@ LlmSweepReport::WriteSummary(const std::string& dir,
     // Figures: objective (analytic) and simulated completion vs the grid, per solver, in the
     // house style of LlmFigure (colour per solver, marker per setting, PNG and PDF).
     const bool omega = kind == LlmSweepConfig::OMEGA;
-    const std::string x = omega ? "min link speed Ω" : "min CPU clock CCS";
+    const bool logX = kind == LlmSweepConfig::OMEGA || kind == LlmSweepConfig::CCS;
+    const std::string x = omega                              ? "min link speed Ω"
+                          : kind == LlmSweepConfig::CCS      ? "min CPU clock CCS"
+                          : kind == LlmSweepConfig::FAILURES ? "failure rate per server (1/h)"
+                                                             : "number of LLMs sharing the servers";
+    const LlmFigure::Unit xUnit = omega                         ? LlmFigure::Unit::BIT_PER_S
+                                  : kind == LlmSweepConfig::CCS ? LlmFigure::Unit::HERTZ
+                                                                : LlmFigure::Unit::NONE;
     std::set<std::string> settings;
     double xLo = INFINITY;
     double xHi = 0;
@@ -1110,18 +1135,16 @@ LlmSweepReport::WriteSummary(const std::string& dir,
             continue; // no plan at all: no figure
         }
         const std::string title =
-            what == "objective" ? "DILEMMA objective T (analytic), per solver"
-            : ratio             ? "Where the simulation leaves the model: simulated / analytic T"
-                                : "Simulated completion time (ns-3), analytic T and compute floor";
+            what == "objective"
+                ? (kind == LlmSweepConfig::MODELS
+                       ? std::string("Joint objective J (analytic), per joint solver")
+                       : std::string("DILEMMA objective T (analytic), per solver"))
+            : ratio ? std::string("Where the simulation leaves the model: simulated / analytic T")
+                    : std::string("Simulated completion time (ns-3), analytic T and compute floor");
         Gnuplot plot(base + ".png", title + "\\n" + LlmFigure::Caption(minRuns, maxRuns, true));
         // Log y only when the values span more than a decade.
         const bool logY = !ratio && yLo > 0 && yHi > 10 * yLo;
-        plot.SetExtra(LlmFigure::Axis("x",
-                                      x,
-                                      omega ? LlmFigure::Unit::BIT_PER_S : LlmFigure::Unit::HERTZ,
-                                      true,
-                                      xLo,
-                                      xHi)
+        plot.SetExtra(LlmFigure::Axis("x", x, xUnit, logX, xLo, xHi)
                       + LlmFigure::Axis("y",
                                         ratio ? "simulated / analytic T" : "completion time",
                                         ratio ? LlmFigure::Unit::NONE : LlmFigure::Unit::SECONDS,

@@ -39,6 +39,8 @@ struct LlmSweepSummary
     double gapMax{NAN};
     /// Run indices of this grid point without a part file (a merge with --allow-missing)
     uint32_t runsMissing{0};
+    double replansMean{0};       //!< Mean re-plans after failures over the simulated runs
+    double replayMeanSeconds{0}; //!< Mean simulated replay time over the simulated runs, s
 };
 
 /**

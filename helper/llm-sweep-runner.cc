@@ -252,7 +252,14 @@ LlmSweepRunner::RunOne(const std::string& runIndex, const std::string& saveScena
         LlmTextParse::Integer(kSource, "--run-index", runIndex, 0, m_sweep.GetNRuns() - 1);
     if (!saveScenario.empty())
     {
-        m_sweep.DrawScenario(i).Save(saveScenario);
+        if (m_sweep.GetConfig().kind == LlmSweepConfig::MODELS)
+        {
+            m_sweep.DrawMultiScenario(i).Save(saveScenario);
+        }
+        else
+        {
+            m_sweep.DrawScenario(i).Save(saveScenario);
+        }
         std::printf("run index %zu: scenario written to %s\n", i, saveScenario.c_str());
         return 0;
     }

@@ -6,6 +6,8 @@
 #include "llm-simulation.h"
 #include "llm-transport-setting.h"
 #include "ns3/llm-baseline-comparison.h"
+#include "ns3/llm-joint-cost-model.h"
+#include "ns3/llm-multi-scenario.h"
 #include "ns3/llm-placement-solver.h"
 #include "ns3/llm-scenario.h"
 
@@ -19,22 +21,30 @@ namespace ns3
 
 /**
  * @ingroup edge-llm
- * @brief Settings of a Monte Carlo sweep over min Ω or CCS (the DILEMMA paper's Figs. 5, 6).
+ * @brief Settings of a Monte Carlo sweep over min Ω or CCS (the DILEMMA paper's Figs. 5, 6), the
+ *        servers' failure rate, or the number of LLMs sharing the servers.
  */
 struct LlmSweepConfig
 {
     /// What the grid varies.
     enum Kind
     {
-        OMEGA, //!< min Ω: every Ω_ij ~ U[g, 10 g] (the paper's draw), bit/s
-        CCS    //!< min CCS: every edge CCS_i ~ U[g, 2 g], Hz (cloud unchanged)
+        OMEGA,    //!< min Ω: every Ω_ij ~ U[g, 10 g] (the paper's draw), bit/s
+        CCS,      //!< min CCS: every edge CCS_i ~ U[g, 2 g], Hz (cloud unchanged)
+        FAILURES, //!< Failure rate g per server and hour: each server fails after an
+                  //!< exponential time of mean 3600 / g s and stays down (g = 0: none)
+        MODELS    //!< Number of LLMs g sharing the servers (copies of the base model, jointly
+                  //!< placed), every D2D Ω_ij ~ U[Ω̲, 10 Ω̲], Ω̲ the base's smallest D2D Ω
     };
 
     Kind kind{OMEGA};         //!< Swept quantity
     std::vector<double> grid; //!< Grid values g
     uint32_t runs{10};        //!< Monte Carlo runs per grid value
-    /// Solvers compared in every run: the ILP and the baselines by default
+    /// Solvers compared in every run: the ILP and the baselines by default; for MODELS, joint
+    /// solvers (LlmJointSolver::Names(), default joint-ilp and sequential)
     std::vector<std::string> solvers = LlmBaselineComparison::DefaultSolvers();
+    /// What the joint placement minimizes (MODELS only)
+    LlmJointObjective jointObjective{LlmJointObjective::MAX};
     LlmSolverOptions solverOptions; //!< Solver options
     bool simulate{true};            //!< Also run each plan in ns-3
     /// Simulate every solver's plan (false: only the first solver's; the others are solved,
@@ -51,7 +61,7 @@ struct LlmSweepConfig
 
     /**
      * @brief The kind a name stands for.
-     * @param name "omega" or "ccs"
+     * @param name "omega", "ccs", "failures" or "models"
      * @return the kind
      * @throws LlmInputError (naming --sweep) on another name
      */
@@ -60,24 +70,33 @@ struct LlmSweepConfig
     /**
      * @brief The name of a kind, as file names and --sweep use it.
      * @param kind the kind
-     * @return "omega" or "ccs"
+     * @return "omega", "ccs", "failures" or "models"
      */
     static std::string KindToString(Kind kind);
 
     /**
+     * @brief The solvers a sweep of this kind compares when --solvers is not given.
+     * @param kind the swept quantity
+     * @return joint-ilp and sequential for MODELS, else the ILP and the baselines
+     */
+    static std::vector<std::string> DefaultSolvers(Kind kind);
+
+    /**
      * @brief The default grid: 1e6 ... 1e10 bit/s in half decades (rounded to whole bit/s) for
-     *        Ω, 0.5, 1, 2, 4, 8 GHz for CCS.
+     *        Ω, 0.5, 1, 2, 4, 8 GHz for CCS, 0, 0.05, 0.1, 0.2, 0.4 failures per server-hour,
+     *        1, 2, 4, 8 models.
      * @param kind the swept quantity
      * @return the grid values
      */
     static std::vector<double> DefaultGrid(Kind kind);
 
     /**
-     * @brief The grid of --grid: comma-separated finite positive numbers, strictly.
+     * @brief The grid of --grid, strictly: comma-separated finite positive numbers (failure
+     *        rates may be 0; numbers of models are whole numbers 1 ... MAX_MODELS).
      * @param text the text (empty: the default grid)
-     * @param kind the swept quantity (for the default grid)
+     * @param kind the swept quantity (for the default grid and the range)
      * @return the grid values
-     * @throws LlmInputError (naming --grid) on an empty item or a bad number
+     * @throws LlmInputError (naming --grid) on an empty item, a bad number or a repeated one
      */
     static std::vector<double> GridFromString(const std::string& text, Kind kind);
 };
@@ -103,6 +122,8 @@ struct LlmSweepRow
     uint64_t drops{0};           //!< Packets dropped: loss, full queues, Wi-Fi retry limit
     uint64_t tokensCompleted{0}; //!< Tokens completed
     uint64_t tokensFailed{0};    //!< Tokens failed
+    uint32_t replans{0};         //!< Re-plans after server failures (FAILURES)
+    double replaySeconds{0};     //!< Simulated time spent replaying KV state, s (FAILURES)
     double solveSeconds{0};      //!< Solver wall time (kept out of the repeatable CSV)
     double simulateSeconds{0};   //!< Simulation wall time (kept out of the repeatable CSV)
     std::string message;         //!< The plan's message, e.g. why there is no plan (timing)
@@ -167,6 +188,26 @@ class LlmSweep
     LlmScenario DrawScenario(std::size_t index) const;
 
     /**
+     * @brief The several-model scenario of run index i of a MODELS sweep: g copies of the base
+     *        model (named after it, "-1" ... "-g"), each with the base's workload, δ, user and
+     *        one request at 0 s, on the drawn servers and links (DrawScenario).
+     * @param index run index
+     * @return the scenario
+     * @throws LlmInputError if the sweep is not a MODELS sweep
+     */
+    LlmMultiScenario DrawMultiScenario(std::size_t index) const;
+
+    /**
+     * @brief The failures of run index i of a FAILURES sweep: every server (LlmFailureSchedule::
+     *        Random) fails after an exponential time of mean 3600 / g s, seed = the run k (the
+     *        same draws scaled at every g: common random numbers), and stays down.
+     * @param index run index
+     * @return the schedule (empty at g = 0)
+     * @throws LlmInputError if the sweep is not a FAILURES sweep
+     */
+    LlmFailureSchedule DrawFailures(std::size_t index) const;
+
+    /**
      * @brief Solve run index i with every solver and simulate each plan in every setting.
      * @param index run index
      * @return one row per solver and setting
@@ -174,6 +215,16 @@ class LlmSweep
     std::vector<LlmSweepRow> Run(std::size_t index) const;
 
   private:
+    /**
+     * @brief Run index i of a MODELS sweep: joint placement with every joint solver, each plan
+     *        simulated (LlmMultiSimulation) in every setting. A row's objective is the joint J,
+     *        its simulated time the last model's completion, its compute floor the largest
+     *        Σ cp of one model.
+     * @param index run index
+     * @return one row per solver and setting
+     */
+    std::vector<LlmSweepRow> RunModels(std::size_t index) const;
+
     LlmScenario m_base;                      //!< Base scenario
     LlmSweepConfig m_config;                 //!< Settings
     std::optional<std::size_t> m_outputsRun; //!< Run index that writes m_outputs

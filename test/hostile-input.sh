@@ -165,6 +165,15 @@ expect 1 'command line: --objective: expected max (the makespan bound) or sum (t
 expect 1 "command line: --objective: only with a several-model scenario" "$plan" --model=opt-125m --objective=sum
 expect 1 'command line: --solver: expected ilp (the joint ILP) or exhaustive (joint exhaustive search) for a several-model scenario, got "greedy"' "$plan" --scenario=two.json --solver=greedy
 expect 1 "two.json: expected a one-model scenario (contract version 1), got a several-model one" "$bin/edge-llm-delta-table" --scenario=two.json
+expect 1 "command line: --tokens: not with a several-model scenario (contract version 2): set it per model in the file (models[].model, workload" "$bin/edge-llm-simulate" --scenario=two.json --tokens=8
+expect 1 "command line: --fail: not with a several-model scenario (contract version 2): server failures are simulated for one model only so far" "$bin/edge-llm-simulate" --scenario=two.json --fail=edge3@1
+expect 1 "command line: --pcap: not with a several-model scenario" "$bin/edge-llm-multi-simulate" --scenario=two.json --pcap=run
+expect 1 'command line: --solvers: expected joint solvers with --sweep=models (joint-ilp, sequential, joint-exhaustive), got "greedy"' "$bin/edge-llm-sweep" --sweep=models --solvers=greedy --output-dir=sw
+expect 1 'command line: --solvers: "sequential" places several LLMs: only with --sweep=models' "$bin/edge-llm-sweep" --sweep=omega --solvers=sequential --output-dir=sw
+expect 1 'command line: --grid: expected a whole number of models 1 ... 256, got "2.5"' "$bin/edge-llm-sweep" --sweep=models --grid=1,2.5 --output-dir=sw
+expect 1 'command line: --grid: expected every grid value once, got 0.1 twice' "$bin/edge-llm-sweep" --sweep=failures --grid=0,0.1,0.1 --output-dir=sw
+expect 1 'command line: --objective: only with --sweep=models' "$bin/edge-llm-sweep" --sweep=failures --objective=sum --output-dir=sw
+expect 1 'command line: --outputs-run: the models sweep writes no per-run files' "$bin/edge-llm-sweep" --sweep=models --grid=1 --runs=1 --outputs-run=0 --pcap=x --output-dir=sw
 cases=$((cases + 1))
 if ! (cd "$work" && timeout 120 "$plan" --scenario=two.json --objective=sum --output=joint.json >/dev/null &&
   grep -q '"objective": "sum"' joint.json && grep -q '"lower_bound_s"' joint.json); then

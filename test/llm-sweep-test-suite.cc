@@ -858,9 +858,9 @@ class LlmSweepSummaryCountsTestCase : public TestCase
         std::getline(csv, header);
         std::getline(csv, line);
         NS_TEST_ASSERT_MSG_EQ(Has(header, ",tokens_failed,"), true, header);
-        NS_TEST_ASSERT_MSG_EQ(line.substr(line.size() - 17),
-                              ",2,1,2,1,1,0.05,0",
-                              "the counts in summary.csv");
+        NS_TEST_ASSERT_MSG_EQ(line.substr(line.size() - 21),
+                              ",2,1,2,1,1,0.05,0,0,0",
+                              "the counts in summary.csv (no failure: no re-plan, no replay)");
         std::filesystem::remove_all(dir);
     }
 };
@@ -952,6 +952,240 @@ class LlmSweepInputsTestCase : public TestCase
 
 /**
  * @ingroup edge-llm-tests
+ * A failure-rate sweep: rate 0 is the plain run, the draws scale with the rate (common random
+ * numbers), every token completes or fails, re-plans happen at a high rate and their counts
+ * survive the CSV.
+ */
+class LlmSweepFailuresTestCase : public TestCase
+{
+  public:
+    LlmSweepFailuresTestCase()
+        : TestCase("Failure-rate sweep: rate 0 = no failure, scaled draws, tokens conserved")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        // 4 layers on 10 servers: room to re-plan after a failure or two.
+        LlmRandomScenario random;
+        random.layers = 4;
+        random.servers = 10;
+        random.tokens = 4;
+        random.batch = 16;
+        const LlmScenario base = random.Draw(21, 1);
+        const LlmPlan plan = LlmSolverFactory::Create("ilp")->Solve(LlmCostModel(base));
+        NS_TEST_ASSERT_MSG_EQ(plan.HasPlacement(), true, plan.message);
+        LlmSimulation plain(base, plan);
+        plain.SetRngRun(1);
+        const LlmSimulationResult alone = plain.Run();
+        NS_TEST_ASSERT_MSG_GT(alone.simulatedSeconds, 0, "the plain run completes");
+        // Rates whose mean time to a server's failure is 8 and 2 runs long.
+        const double perRun = 3600 / alone.simulatedSeconds;
+        LlmSweepConfig c;
+        c.kind = LlmSweepConfig::FAILURES;
+        c.grid = {0, perRun / 32, perRun / 2};
+        c.runs = 4;
+        c.solvers = {"ilp"};
+        const LlmSweep sweep(base, c);
+        NS_TEST_ASSERT_MSG_EQ(sweep.DrawFailures(0).IsEmpty(), true, "rate 0: no failure");
+        for (std::size_t k = 0; k < c.runs; ++k)
+        {
+            const auto slow = sweep.DrawFailures(c.runs + k).GetFailures();
+            const auto fast = sweep.DrawFailures(2 * c.runs + k).GetFailures();
+            NS_TEST_ASSERT_MSG_EQ(slow.size(), base.GetServers().size(), "each server once");
+            NS_TEST_ASSERT_MSG_EQ(fast.size(), slow.size(), "the same servers");
+            for (std::size_t f = 0; f < slow.size(); ++f)
+            {
+                NS_TEST_ASSERT_MSG_EQ(fast[f].server, slow[f].server, "same order");
+                NS_TEST_ASSERT_MSG_EQ_TOL(fast[f].timeSeconds * 16,
+                                          slow[f].timeSeconds,
+                                          1e-9 * slow[f].timeSeconds,
+                                          "16 x the rate: 1/16 of the time");
+                NS_TEST_ASSERT_MSG_EQ(fast[f].repairSeconds.has_value(), false, "no repair");
+            }
+        }
+        uint32_t replans = 0;
+        uint32_t hit = 0;
+        std::string csv;
+        for (std::size_t i = 0; i < sweep.GetNRuns(); ++i)
+        {
+            for (const LlmSweepRow& r : sweep.Run(i))
+            {
+                csv += LlmSweepReport::ToCsv(r) + "\n";
+                NS_TEST_ASSERT_MSG_EQ(r.tokensCompleted + r.tokensFailed,
+                                      4,
+                                      "completed + failed = requested at rate " << r.gridValue);
+                if (r.gridValue == 0)
+                {
+                    NS_TEST_ASSERT_MSG_EQ(r.simulated,
+                                          alone.simulatedSeconds,
+                                          "rate 0 is the plain run");
+                    NS_TEST_ASSERT_MSG_EQ(r.bytes, alone.bytesSent, "the same bytes");
+                    NS_TEST_ASSERT_MSG_EQ(r.replans, 0, "no re-plan");
+                }
+                if (r.gridValue > 0)
+                {
+                    replans += r.replans;
+                    hit += r.replans > 0 || r.tokensFailed > 0 ? 1 : 0;
+                    NS_TEST_ASSERT_MSG_EQ((r.replaySeconds == 0 || r.replans > 0),
+                                          true,
+                                          "a replay only after a re-plan");
+                }
+            }
+        }
+        NS_TEST_ASSERT_MSG_GT(hit, 0, "some run sees a failure");
+        NS_TEST_ASSERT_MSG_GT(replans, 0, "and recovers by re-planning");
+        const std::string dir = CreateTempDirFilename("edge-llm-sweep-failures");
+        std::filesystem::create_directories(dir);
+        std::ofstream(dir + "/rows.csv") << LlmSweepReport::CsvHeader() << "\n" << csv;
+        uint32_t read = 0;
+        for (const LlmSweepRow& r : LlmSweepReport::ReadCsv({dir + "/rows.csv"}))
+        {
+            read += r.replans;
+        }
+        NS_TEST_ASSERT_MSG_EQ(read, replans, "re-plans survive the CSV");
+        const auto summary =
+            LlmSweepReport::Summarize(LlmSweepReport::ReadCsv({dir + "/rows.csv"}));
+        NS_TEST_ASSERT_MSG_EQ(summary.size(), 3, "one line per rate");
+        NS_TEST_ASSERT_MSG_EQ(summary.front().replansMean, 0, "rate 0");
+        NS_TEST_ASSERT_MSG_EQ_TOL(summary[1].replansMean + summary[2].replansMean,
+                                  replans / 4.0,
+                                  1e-12,
+                                  "mean re-plans per rate");
+        std::filesystem::remove_all(dir);
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * A sweep over the number of LLMs: g copies on the same drawn links, one model equals the v1
+ * ILP, more models never lower J, every token of every model completes, joint solver names only.
+ */
+class LlmSweepModelsTestCase : public TestCase
+{
+  public:
+    LlmSweepModelsTestCase()
+        : TestCase("Models sweep: one model is DILEMMA, J grows with models, tokens complete")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        LlmSweepConfig c;
+        c.kind = LlmSweepConfig::MODELS;
+        c.grid = {1, 2, 3};
+        c.runs = 2;
+        c.solvers = LlmSweepConfig::DefaultSolvers(LlmSweepConfig::MODELS);
+        NS_TEST_ASSERT_MSG_EQ(c.solvers.front(), "joint-ilp", "joint ILP first");
+        const LlmSweep sweep(SmallScenario(), c);
+        std::map<std::pair<double, uint32_t>, LlmSweepRow> ilp;
+        for (std::size_t i = 0; i < sweep.GetNRuns(); ++i)
+        {
+            const auto models = static_cast<std::size_t>(c.grid[i / c.runs]);
+            NS_TEST_ASSERT_MSG_EQ(sweep.DrawMultiScenario(i).GetModelCount(), models, "g models");
+            // Common random numbers: the same links at every number of models.
+            NS_TEST_ASSERT_MSG_EQ(sweep.DrawScenario(i).ToJson(),
+                                  sweep.DrawScenario(i % c.runs).ToJson(),
+                                  "the same draw");
+            const auto rows = sweep.Run(i);
+            NS_TEST_ASSERT_MSG_EQ(rows.size(), sweep.GetRowsPerRun(), "rows per run");
+            NS_TEST_ASSERT_MSG_EQ(rows[0].solver, "joint-ilp", "first");
+            NS_TEST_ASSERT_MSG_EQ(rows[0].status, "optimal", rows[0].message);
+            NS_TEST_ASSERT_MSG_EQ(rows[0].tokensCompleted, 4 * models, "every token");
+            NS_TEST_ASSERT_MSG_EQ(rows[0].tokensFailed, 0, "none failed");
+            NS_TEST_ASSERT_MSG_GT_OR_EQ(rows[0].simulated,
+                                        rows[0].computeBound * (1 - 1e-9),
+                                        "never below one model's compute");
+            NS_TEST_ASSERT_MSG_EQ(rows[1].setting, "-", "sequential solved only");
+            NS_TEST_ASSERT_MSG_GT_OR_EQ(rows[1].objective,
+                                        rows[0].objective * (1 - 1e-9),
+                                        "the heuristic never beats the optimum");
+            ilp[std::make_pair(rows[0].gridValue, rows[0].run)] = rows[0];
+            if (models == 1)
+            {
+                const LlmScenario one = sweep.DrawScenario(i);
+                const LlmPlan v1 = LlmSolverFactory::Create("ilp")->Solve(LlmCostModel(one));
+                NS_TEST_ASSERT_MSG_EQ_TOL(rows[0].objective,
+                                          v1.objective,
+                                          1e-9 * v1.objective,
+                                          "one model: the DILEMMA ILP");
+            }
+        }
+        for (uint32_t run = 1; run <= c.runs; ++run)
+        {
+            for (double g : {2.0, 3.0})
+            {
+                const LlmSweepRow& more = ilp[std::make_pair(g, run)];
+                const LlmSweepRow& fewer = ilp[std::make_pair(g - 1, run)];
+                const LlmSweepRow& one = ilp[std::make_pair(1.0, run)];
+                NS_TEST_ASSERT_MSG_GT_OR_EQ(more.objective,
+                                            fewer.objective * (1 - 1e-9),
+                                            "J never falls with another model");
+                NS_TEST_ASSERT_MSG_GT(more.simulated,
+                                      one.simulated,
+                                      "sharing the servers costs time in ns-3");
+            }
+        }
+        // Joint solvers with models only, v1 solvers without; whole numbers of models.
+        LlmSweepConfig bad = c;
+        bad.solvers = {"ilp"};
+        NS_TEST_ASSERT_MSG_EQ(RefusedWith([&]() { LlmSweep(SmallScenario(), bad); },
+                                          {"--solvers", "joint solvers with --sweep=models"}),
+                              true,
+                              "v1 solver in a models sweep");
+        bad.kind = LlmSweepConfig::OMEGA;
+        bad.grid = {1e7};
+        bad.solvers = {"joint-ilp"};
+        NS_TEST_ASSERT_MSG_EQ(RefusedWith([&]() { LlmSweep(SmallScenario(), bad); },
+                                          {"--solvers", "only with --sweep=models"}),
+                              true,
+                              "joint solver in an omega sweep");
+        LlmSweep models(SmallScenario(), c);
+        NS_TEST_ASSERT_MSG_EQ(RefusedWith([&]() { models.SetOutputs(0, LlmSimulationOutputs{}); },
+                                          {"--outputs-run", "edge-llm-multi-simulate"}),
+                              true,
+                              "no per-run files for models");
+        NS_TEST_ASSERT_MSG_EQ(RefusedWith([&]() { models.DrawFailures(0); }, {"--sweep"}),
+                              true,
+                              "no failures in a models sweep");
+        for (const char* grid : {"1.5", "0", "-1", "257", "1,1", "x"})
+        {
+            NS_TEST_ASSERT_MSG_EQ(
+                RefusedWith([&]() { LlmSweepConfig::GridFromString(grid, LlmSweepConfig::MODELS); },
+                            {"command line: --grid: expected"}),
+                true,
+                grid);
+        }
+        for (const char* grid : {"-1", "3601", "nan", "0,0"})
+        {
+            NS_TEST_ASSERT_MSG_EQ(
+                RefusedWith(
+                    [&]() { LlmSweepConfig::GridFromString(grid, LlmSweepConfig::FAILURES); },
+                    {"command line: --grid: expected"}),
+                true,
+                grid);
+        }
+        NS_TEST_ASSERT_MSG_EQ(
+            LlmSweepConfig::GridFromString("0,0.1", LlmSweepConfig::FAILURES).size(),
+            2,
+            "rate 0 is a grid value");
+        NS_TEST_ASSERT_MSG_EQ(LlmSweepConfig::KindFromString("failures"),
+                              LlmSweepConfig::FAILURES,
+                              "failures");
+        NS_TEST_ASSERT_MSG_EQ(LlmSweepConfig::KindFromString("models"),
+                              LlmSweepConfig::MODELS,
+                              "models");
+        NS_TEST_ASSERT_MSG_EQ(RefusedWith([&]() { LlmSweepConfig::KindFromString("model"); },
+                                          {"--sweep", "expected omega, ccs, failures or models"}),
+                              true,
+                              "an unknown kind");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
  * The sweep suite.
  */
 class LlmSweepTestSuite : public TestSuite
@@ -969,6 +1203,8 @@ class LlmSweepTestSuite : public TestSuite
         AddTestCase(new LlmSweepMergeTestCase());
         AddTestCase(new LlmSweepSummaryCountsTestCase());
         AddTestCase(new LlmSweepInputsTestCase());
+        AddTestCase(new LlmSweepFailuresTestCase());
+        AddTestCase(new LlmSweepModelsTestCase());
     }
 };
 
