@@ -36,6 +36,26 @@ LocalMessengers()
     return *registry;
 }
 
+/**
+ * Read and discard whatever a stopped messenger's socket still receives. A socket that stops
+ * reading fills its receive buffer and advertises a zero window; its peer then enters the
+ * persist state, and ns-3's TcpSocketBase::PersistTimeout dereferences a null item (SIGSEGV)
+ * when the peer has no unsent byte left to probe with (its unsent messages were dropped when
+ * it stopped too). Draining keeps the window open, so the peer's data in flight drains and its
+ * connection closes normally.
+ */
+void
+DiscardReceived(Ptr<Socket> socket)
+{
+    while (Ptr<Packet> p = socket->Recv())
+    {
+        if (p->GetSize() == 0)
+        {
+            break;
+        }
+    }
+}
+
 } // namespace
 
 LlmMessenger*
@@ -195,7 +215,10 @@ LlmMessenger::Release(bool close)
     auto release = [close](Ptr<Socket> s) {
         if (s)
         {
-            s->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+            // A graceful stop keeps discarding what still arrives (DiscardReceived); a
+            // teardown calls nothing back.
+            s->SetRecvCallback(close ? MakeCallback(&DiscardReceived)
+                                     : MakeNullCallback<void, Ptr<Socket>>());
             s->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
             if (close)
             {

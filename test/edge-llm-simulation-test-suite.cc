@@ -9,6 +9,7 @@
 #include "ns3/ipv4-global-routing-helper.h"
 #include "ns3/packet.h"
 #include "ns3/pcap-file.h"
+#include "ns3/point-to-point-helper.h"
 #include "ns3/test.h"
 
 #include <algorithm>
@@ -753,6 +754,81 @@ class LlmSlowTransferTestCase : public TestCase
     }
 };
 
+/// Add a packet's size to a byte count (a MacRx trace sink).
+void
+AddPacketBytes(uint64_t* bytes, Ptr<const Packet> p)
+{
+    *bytes += p->GetSize();
+}
+
+/**
+ * @ingroup edge-llm-tests
+ * Both ends of a connection stop (as at a migration's or a re-plan's switch to a new epoch)
+ * while the sender's whole TCP buffer, the tail of a message, is in flight, queued at a slow
+ * device. The stopped receiver keeps reading and discarding, so the data in flight drains and
+ * the run goes on to its end. (Without draining, the receiver's buffer fills with exactly the
+ * sender's 128 kB, its last ACK advertises a zero window to a sender with no unsent byte left,
+ * and ns-3's TcpSocketBase::PersistTimeout dereferences a null item: SIGSEGV. A migration
+ * under a dropped link met this when it stopped the old epoch just after the tail of a message
+ * entered the sender's buffer.)
+ */
+class LlmMessengerStopTestCase : public TestCase
+{
+  public:
+    LlmMessengerStopTestCase()
+        : TestCase("Messengers stopped with a full buffer in flight: the receiver drains")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        // An initial window above the 128 kB buffers: the whole message leaves at once.
+        TypeId::AttributeInformation cwnd;
+        TypeId::LookupByName("ns3::TcpSocket").LookupAttributeByName("InitialCwnd", &cwnd);
+        const Ptr<const AttributeValue> before = cwnd.initialValue;
+        Config::SetDefault("ns3::TcpSocket::InitialCwnd", UintegerValue(100));
+        NodeContainer nodes;
+        nodes.Create(2);
+        PointToPointHelper p2p;
+        p2p.SetDeviceAttribute("DataRate", StringValue("100kbps"));
+        p2p.SetChannelAttribute("Delay", StringValue("1ms"));
+        const NetDeviceContainer devices = p2p.Install(nodes);
+        InternetStackHelper internet;
+        internet.Install(nodes);
+        Ipv4AddressHelper ipv4;
+        ipv4.SetBase("10.1.1.0", "255.255.255.252");
+        const Ipv4InterfaceContainer interfaces = ipv4.Assign(devices);
+        Ptr<LlmMessenger> sender = CreateObject<LlmMessenger>();
+        Ptr<LlmMessenger> receiver = CreateObject<LlmMessenger>();
+        sender->Start(nodes.Get(0), 9000);
+        receiver->Start(nodes.Get(1), 9000);
+        // The message is the 128 kB TCP buffer and one segment. The first segment's ACK
+        // (immediate, at 0.24 s) lets the tail into the sender's buffer and opens the
+        // receiver's whole window: everything the receiver has not read is in flight, queued
+        // at the 100 kbit/s device, and nothing is left to send. Both stop at 0.3 s, before the
+        // second segment arrives (0.36 s).
+        LlmActivationHeader h;
+        h.payloadBytes = 131072 + 1448 - h.GetSerializedSize();
+        const Address to = InetSocketAddress(interfaces.GetAddress(1), 9000);
+        Simulator::Schedule(Seconds(0.1), &LlmMessenger::Send, sender, to, h, 0.0);
+        Simulator::Schedule(Seconds(0.3), &LlmMessenger::Stop, sender);
+        Simulator::Schedule(Seconds(0.3), &LlmMessenger::Stop, receiver);
+        uint64_t received = 0;
+        devices.Get(1)->TraceConnectWithoutContext("MacRx",
+                                                   MakeBoundCallback(&AddPacketBytes, &received));
+        Simulator::Stop(Seconds(60));
+        Simulator::Run();
+        NS_TEST_EXPECT_MSG_EQ(Simulator::Now(), Seconds(60), "the run reached its end");
+        NS_TEST_EXPECT_MSG_GT(received, 131072 + 1448, "the data in flight arrived");
+        NS_TEST_EXPECT_MSG_LT(received, 2 * 131072, "and no more");
+        sender->Dispose();
+        receiver->Dispose();
+        Simulator::Destroy();
+        Config::SetDefault("ns3::TcpSocket::InitialCwnd", *before);
+    }
+};
+
 /**
  * @ingroup edge-llm-tests
  * Header unit suite.
@@ -788,6 +864,7 @@ class LlmSimulationTestSuite : public TestSuite
         AddTestCase(new LlmEdgeCaseTestCase());
         AddTestCase(new LlmRunIsolationTestCase());
         AddTestCase(new LlmSlowTransferTestCase());
+        AddTestCase(new LlmMessengerStopTestCase());
     }
 };
 

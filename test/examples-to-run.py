@@ -28,6 +28,14 @@ cpp_examples = [
     ("edge-llm-multi-benchmark --models=2 --tokens=2 --solo", "True", "False"),
     ("edge-llm-simulate --tokens=4 --link-trace-random=5:0.3:1", "True", "False"),
     ("edge-llm-simulate --tokens=4 --transport=udp --ideal", "True", "False"),
+    # test.py runs examples in testpy-output/<date>/ of the ns-3 tree, the module in contrib/.
+    (
+        "edge-llm-replacement --scenario=../../contrib/edge-llm/examples/replacement-scenario.json "
+        "--link-trace=../../contrib/edge-llm/examples/replacement-trace.csv --solver=ilp "
+        "--tokens=100 --figure=edge-llm-replacement",
+        "True",
+        "False",
+    ),
     ("edge-llm-simulate --model=opt-125m --tokens=4 --fail=edge10@4+1", "True", "False"),
     ("edge-llm-simulate --model=opt-125m --tokens=2 --solver=greedy --d2d=wifi-ax", "True", "False"),
     (
