@@ -38,6 +38,29 @@ LlmPlacementHelper::LlmPlacementHelper(const LlmScenario& scenario)
 }
 
 void
+LlmPlacementHelper::SetPacingRate(uint32_t i, uint32_t j, double bps)
+{
+    NS_LOG_FUNCTION(this << i << j << bps);
+    const std::size_t n = m_scenario->GetServers().size();
+    if (i >= n || j >= n || !(bps >= 0))
+    {
+        return;
+    }
+    if (!m_paceBps || m_paceBps->size() != n * n)
+    {
+        m_paceBps = std::make_shared<std::vector<double>>(n * n, 0.0);
+        for (uint32_t a = 0; a < n; ++a)
+        {
+            for (uint32_t b = 0; b < n; ++b)
+            {
+                (*m_paceBps)[a * n + b] = m_model->LinkBps(a, b);
+            }
+        }
+    }
+    (*m_paceBps)[i * n + j] = bps;
+}
+
+void
 LlmPlacementHelper::SetSolver(const std::string& name, const LlmSolverOptions& options)
 {
     LlmSolverFactory::Create(name, options); // refuses unknown names now
@@ -140,15 +163,22 @@ LlmPlacementHelper::BuildPipeline(const LlmPlan& plan,
         st.outputBytes = static_cast<uint32_t>(bytes);
         pipeline->stages.push_back(st);
     }
-    pipeline->linkBps.assign(n * n, 0.0);
+    if (!m_paceBps || m_paceBps->size() != std::size_t(n) * n)
+    {
+        m_paceBps = std::make_shared<std::vector<double>>(std::size_t(n) * n, 0.0);
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            for (uint32_t j = 0; j < n; ++j)
+            {
+                (*m_paceBps)[std::size_t(i) * n + j] = m_model->LinkBps(i, j);
+            }
+        }
+    }
+    pipeline->linkBps = m_paceBps;
     for (uint32_t i = 0; i < n; ++i)
     {
         pipeline->serverAddress.push_back(
             InetSocketAddress(FirstAddress(m_nodes.Get(i)), serverPort));
-        for (uint32_t j = 0; j < n; ++j)
-        {
-            pipeline->linkBps[i * n + j] = m_model->LinkBps(i, j);
-        }
     }
     pipeline->clientAddress = InetSocketAddress(FirstAddress(m_clientNode), clientPort);
     pipeline->inputBytes = static_cast<uint32_t>(4 * beta);

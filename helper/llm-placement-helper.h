@@ -207,6 +207,16 @@ class LlmPlacementHelper
     Ptr<const LlmPipeline> GetPipeline() const;
 
     /**
+     * @brief The rate UDP senders pace at from server i to server j, from now on, in every
+     *        pipeline of this helper (the plan in use and later re-plans): a link trace's change
+     *        of Ω_ij. TCP ignores it (the link's DataRate paces it).
+     * @param i from (scenario index)
+     * @param j to (scenario index)
+     * @param bps the new rate, bit/s (an index out of range or a negative rate: ignored)
+     */
+    void SetPacingRate(uint32_t i, uint32_t j, double bps);
+
+    /**
      * @brief Add a function called for each server application a re-plan starts during the
      *        run (to connect its traces).
      * @param f the function (server index, application)
@@ -279,9 +289,11 @@ class LlmPlacementHelper
     NodeContainer m_nodes;                                //!< Server nodes (by index)
     Ptr<Node> m_clientNode;                               //!< The client's node
     Ptr<const LlmPipeline> m_pipeline;                    //!< The pipeline in use
-    std::vector<bool> m_down;                             //!< Servers down now
-    uint32_t m_nextPort{0};                               //!< First free port for a re-plan
-    std::vector<ReplanRecord> m_replans;                  //!< Re-plans made
+    /// Ω_ij the UDP senders pace at, shared by every pipeline this helper builds
+    mutable std::shared_ptr<std::vector<double>> m_paceBps;
+    std::vector<bool> m_down;            //!< Servers down now
+    uint32_t m_nextPort{0};              //!< First free port for a re-plan
+    std::vector<ReplanRecord> m_replans; //!< Re-plans made
     /// Called for each server application a re-plan starts
     std::vector<std::function<void(uint32_t, Ptr<EdgeLlmServerApplication>)>> m_started;
 };

@@ -3,6 +3,7 @@
 #include "llm-simulation.h"
 
 #include "edge-topology-helper.h"
+#include "llm-run-setup.h"
 #include "ns3/animation-interface.h"
 #include "ns3/bulk-send-helper.h"
 #include "ns3/config.h"
@@ -57,20 +58,6 @@ NS_LOG_COMPONENT_DEFINE("LlmSimulation");
 namespace
 {
 
-/// Count a dropped packet.
-void
-CountDrop(uint64_t* n, Ptr<const Packet>)
-{
-    ++*n;
-}
-
-/// Count a packet a queue disc dropped.
-void
-CountDiscDrop(uint64_t* n, Ptr<const QueueDiscItem>)
-{
-    ++*n;
-}
-
 /// Refuse an output file that cannot be written, before anything runs (ns-3's own writers
 /// abort, or stay silent, on such a file).
 void
@@ -119,13 +106,20 @@ FindP2pDevice(Ptr<Node> a, Ptr<Node> b)
     return nullptr;
 }
 
-/// A row of the link trace: the device sends at the new rate from its next packet on.
+/// A row of the link trace: the device sends at the new rate from its next packet on, and the
+/// UDP senders on server i pace their messages to server j at it.
 void
-ChangeRate(Ptr<PointToPointNetDevice> device, DataRate rate, uint64_t* changes)
+ChangeRate(Ptr<PointToPointNetDevice> device,
+           DataRate rate,
+           uint64_t* changes,
+           LlmPlacementHelper* placement,
+           uint32_t i,
+           uint32_t j)
 {
     NS_LOG_INFO("link trace: node " << device->GetNode()->GetId() << " device "
                                     << device->GetIfIndex() << " now sends at " << rate);
     device->SetDataRate(rate);
+    placement->SetPacingRate(i, j, static_cast<double>(rate.GetBitRate()));
     ++*changes;
 }
 
@@ -861,24 +855,10 @@ LlmSimulation::LlmSimulation(const LlmScenario& scenario,
     }
     m_setting.Validate("");
     // Delays are a property of the simulated links only (eq. 4 has none).
-    for (LlmLink& l : m_scenario.GetLinks())
-    {
-        const auto& d =
-            m_scenario.IsD2d(*m_scenario.FindServer(l.from), *m_scenario.FindServer(l.to))
-                ? m_setting.d2dDelaySeconds
-                : m_setting.wanDelaySeconds;
-        if (d)
-        {
-            l.delaySeconds = *d;
-        }
-    }
+    LlmRunSetup::ApplyDelays(m_scenario, m_setting);
     // The safety limit: 1000 (T + 1) per request, plus ten times every propagation delay a
     // token's messages and their ACKs can cross (eq. 4 has no delays; delay_s may be large).
-    double maxDelay = 0;
-    for (const LlmLink& l : m_scenario.GetLinks())
-    {
-        maxDelay = std::max(maxDelay, m_setting.ideal ? 0.0 : l.delaySeconds.value_or(0.0));
-    }
+    const double maxDelay = LlmRunSetup::MaxDelay(m_scenario, m_setting);
     const double tokens = static_cast<double>(m_scenario.GetWorkload().tokens) * m_setting.requests;
     const double hops = static_cast<double>(plan.placement.size()) + 2;
     const double need = plan.objective * m_setting.requests + tokens * hops * 4 * maxDelay;
@@ -970,7 +950,9 @@ LlmSimulation::SetLinkTrace(const LlmLinkTrace& trace)
 }
 
 void
-LlmSimulation::ApplyLinkTrace(const NodeContainer& servers, LlmSimulationResult& r) const
+LlmSimulation::ApplyLinkTrace(const NodeContainer& servers,
+                              LlmPlacementHelper& placement,
+                              LlmSimulationResult& r) const
 {
     if (m_linkTrace.IsEmpty())
     {
@@ -1013,9 +995,11 @@ LlmSimulation::ApplyLinkTrace(const NodeContainer& servers, LlmSimulationResult&
             continue;
         }
         current = rate;
+        const auto i = static_cast<uint32_t>(*m_scenario.FindServer(row.from));
+        const auto j = static_cast<uint32_t>(*m_scenario.FindServer(row.to));
         if (row.timeSeconds == 0)
         {
-            ChangeRate(device, DataRate(rate), &r.linkRateChanges);
+            ChangeRate(device, DataRate(rate), &r.linkRateChanges, &placement, i, j);
         }
         else
         {
@@ -1023,7 +1007,10 @@ LlmSimulation::ApplyLinkTrace(const NodeContainer& servers, LlmSimulationResult&
                                 &ChangeRate,
                                 device,
                                 DataRate(rate),
-                                &r.linkRateChanges);
+                                &r.linkRateChanges,
+                                &placement,
+                                i,
+                                j);
         }
     }
 }
@@ -1159,16 +1146,10 @@ LlmSimulation::Run()
     if (servers.GetN() == 0)
     {
         EdgeTopologyHelper topology(s);
-        topology.SetMtu(static_cast<uint16_t>(t.mtu));
-        topology.SetQueueSize(t.queueSize);
-        topology.SetUsePropagationDelay(!t.ideal);
+        LlmRunSetup::ShapeTopology(topology, t); // MTU, queues, delays, D2D medium, loss
         if (!t.allLinks && !failures && !replace)
         {
             topology.SetPlanLinksOnly(m_plan); // (a re-plan or migration may need any link)
-        }
-        if (t.d2d != "p2p")
-        {
-            topology.SetD2dWifi(t.d2d == "wifi-ac" ? "80211ac" : "80211ax");
         }
         if (const auto& user = s.GetUser())
         {
@@ -1179,32 +1160,12 @@ LlmSimulation::Run()
         {
             topology.SetUserNode(t.user, LlmUser().bps, Seconds(LlmUser().delaySeconds));
         }
-        if (t.lossRate > 0)
-        {
-            Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
-            em->SetAttribute("ErrorRate", DoubleValue(t.lossRate));
-            em->SetAttribute("ErrorUnit", StringValue("ERROR_UNIT_PACKET"));
-            topology.SetDeviceAttribute("ReceiveErrorModel", PointerValue(em));
-        }
         servers = topology.Install();
         client = topology.GetUser();
     }
     // The transport on the objects of this run only (Config::SetDefault would outlive it).
-    if (!t.congestionControl.empty())
-    {
-        const TypeIdValue cc(TypeId::LookupByName("ns3::" + t.congestionControl));
-        for (auto it = NodeList::Begin(); it != NodeList::End(); ++it)
-        {
-            if (Ptr<TcpL4Protocol> tcp = (*it)->GetObject<TcpL4Protocol>())
-            {
-                tcp->SetAttribute("SocketType", cc);
-            }
-        }
-    }
-    placement.SetMessengerAttribute("Transport", StringValue(t.transport == "udp" ? "Udp" : "Tcp"));
-    placement.SetMessengerAttribute("TcpSegmentSize", UintegerValue(t.mtu - 52));
-    placement.SetMessengerAttribute("UdpPayloadSize", UintegerValue(t.mtu - 54));
-    placement.SetMessengerAttribute("TcpBufferSize", UintegerValue(t.socketBuffer));
+    LlmRunSetup::SetCongestionControl(t);
+    LlmRunSetup::SetTransport(placement, t);
     placement.SetClientAttribute("Requests", UintegerValue(t.requests));
     // The client's failure timeout: three times a token's share of T plus the propagation
     // delays its messages cross (at least 10 ms), unless given.
@@ -1221,10 +1182,11 @@ LlmSimulation::Run()
         // A token whose result never comes (its last datagram lost) is failed after ten times
         // its share of T plus the propagation delays its messages cross (with failures, at
         // least twice the failure timeout, so that a failure is detected before).
-        const double timeout =
-            (10 * (t.requests * m_plan.objective / s.GetWorkload().tokens + m_tokenDelaySeconds)
-             + 1)
-            * slowdown;
+        const double timeout = LlmRunSetup::UdpTokenTimeout(m_plan.objective,
+                                                            t.requests,
+                                                            s.GetWorkload().tokens,
+                                                            m_tokenDelaySeconds)
+                               * slowdown;
         placement.SetClientAttribute("TokenTimeout",
                                      TimeValue(Seconds(std::max(timeout, 2 * failureTimeout))));
     }
@@ -1306,20 +1268,9 @@ LlmSimulation::Run()
 
     // Drops where they happen: corrupted on receive (loss), queue disc or device queue full,
     // Wi-Fi retry limit (FlowMonitor calls a packet lost only 10 s after it was sent).
-    const auto count = [](uint64_t* n) { return MakeBoundCallback(&CountDrop, n); };
-    for (const char* device : {"PointToPointNetDevice", "CsmaNetDevice"})
-    {
-        const std::string path = std::string("/NodeList/*/DeviceList/*/$ns3::") + device;
-        Config::ConnectWithoutContextFailSafe(path + "/PhyRxDrop", count(&r.dropsCorrupted));
-        Config::ConnectWithoutContextFailSafe(path + "/MacTxDrop", count(&r.dropsQueue));
-    }
-    Config::ConnectWithoutContextFailSafe("/NodeList/*/DeviceList/*/$ns3::WifiNetDevice/Mac/"
-                                          "MacTxDrop",
-                                          count(&r.dropsWifi));
-    Config::ConnectWithoutContextFailSafe(
-        "/NodeList/*/$ns3::TrafficControlLayer/RootQueueDiscList/*/Drop",
-        MakeBoundCallback(&CountDiscDrop, &r.dropsQueue));
-    ApplyLinkTrace(servers, r);
+    LlmRunSetup::Drops drops;
+    LlmRunSetup::ConnectDrops(drops);
+    ApplyLinkTrace(servers, placement, r);
 
     if (!m_outputs.pcapPrefix.empty())
     {
@@ -1379,6 +1330,9 @@ LlmSimulation::Run()
     Simulator::Run();
     r.wallSeconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+    r.dropsCorrupted = drops.corrupted;
+    r.dropsQueue = drops.queue;
+    r.dropsWifi = drops.wifi;
     r.events = Simulator::GetEventCount();
     r.endSeconds = Simulator::Now().GetSeconds();
 

@@ -7,6 +7,7 @@
 #include "ns3/simple-ref-count.h"
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace ns3
@@ -33,10 +34,12 @@ struct LlmPipeline : public SimpleRefCount<LlmPipeline>
 
     std::vector<Stage> stages;          //!< Layers in order
     std::vector<Address> serverAddress; //!< Listening address (InetSocketAddress) per server
-    std::vector<double> linkBps;        //!< Ω_ij, N × N row-major (UDP pacing; 0 if no link)
-    Address clientAddress;              //!< Where results go (the request source)
-    uint32_t inputBytes{0};             //!< Bytes of a token's input message (β token ids)
-    uint32_t resultBytes{0};            //!< Bytes of a token's result message (β token ids)
+    /// Ω_ij as the UDP senders pace at, N × N row-major (0 if no link); shared by every
+    /// pipeline (epoch) of one placement, so a link trace's change reaches the plan in use
+    std::shared_ptr<std::vector<double>> linkBps;
+    Address clientAddress;   //!< Where results go (the request source)
+    uint32_t inputBytes{0};  //!< Bytes of a token's input message (β token ids)
+    uint32_t resultBytes{0}; //!< Bytes of a token's result message (β token ids)
     /// Plan version: 0 for the first plan, one more per re-plan. Each version listens on its
     /// own ports (in serverAddress and clientAddress), so that no message of an older plan
     /// reaches the applications of a newer one.
@@ -51,7 +54,8 @@ struct LlmPipeline : public SimpleRefCount<LlmPipeline>
     double LinkBps(uint32_t i, uint32_t j) const
     {
         const std::size_t n = serverAddress.size();
-        return (i < n && j < n) ? linkBps[i * n + j] : 0.0;
+        return (linkBps && i < n && j < n && linkBps->size() == n * n) ? (*linkBps)[i * n + j]
+                                                                       : 0.0;
     }
 
     /**

@@ -437,6 +437,58 @@ PlanRows(const LlmScenario& s, const LlmPlan& plan, double t, double bps)
 
 /**
  * @ingroup edge-llm-tests
+ * Over UDP the senders pace at the link's current rate: a trace that slows the plan's links 16x
+ * from the start (or from mid-run) loses no datagram at short queues, every token completes,
+ * and the transfer takes about 16x as long as at the static rate.
+ */
+class LlmLinkTraceUdpPacingTestCase : public TestCase
+{
+  public:
+    LlmLinkTraceUdpPacingTestCase()
+        : TestCase("Link trace over UDP: senders pace at the current rate, no queue drop")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const LlmScenario s = TraceScenario(4, 5, 256 * 1024, 1e8, 0.0, 8);
+        const LlmPlan plan = LlmSolverFactory::Create("ilp")->Solve(LlmCostModel(s));
+        LlmTransportSetting udp;
+        udp.transport = "udp";
+        udp.name = "udp";
+        // Short queues: a sender 16x faster than its link would overflow them within a message.
+        udp.queueSize = "10p";
+        const auto run = [&](const std::string& rows) {
+            LlmSimulation sim(s, plan, udp);
+            sim.SetRngRun(1);
+            if (!rows.empty())
+            {
+                sim.SetLinkTrace(LlmLinkTrace::Parse("time_s,from,to,bps\n" + rows, "udp.csv", s));
+            }
+            return sim.Run();
+        };
+        const LlmSimulationResult fast = run("");
+        const LlmSimulationResult slow = run(PlanRows(s, plan, 0, 6.25e6));
+        const LlmSimulationResult later = run(PlanRows(s, plan, fast.simulatedSeconds / 4, 6.25e6));
+        for (const LlmSimulationResult* r : {&fast, &slow, &later})
+        {
+            NS_TEST_ASSERT_MSG_EQ(r->tokensCompleted, 8, "every token completes");
+            NS_TEST_ASSERT_MSG_EQ(r->tokensFailed, 0, "none fails");
+            NS_TEST_ASSERT_MSG_EQ(r->dropsQueue, 0, "paced at the link's rate: no queue drop");
+        }
+        NS_TEST_ASSERT_MSG_GT(slow.linkRateChanges, 0, "the trace changed the links");
+        NS_TEST_ASSERT_MSG_EQ_TOL(slow.simulatedTransferSeconds / fast.simulatedTransferSeconds,
+                                  16.0,
+                                  1.6,
+                                  "16x slower links: about 16x the transfer time");
+        NS_TEST_ASSERT_MSG_GT(later.simulatedSeconds, fast.simulatedSeconds, "slowed mid-run");
+        NS_TEST_ASSERT_MSG_LT(later.simulatedSeconds, slow.simulatedSeconds, "not from the start");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
  * A trace that never changes a rate gives the run without a trace, event for event.
  */
 class LlmLinkTraceConstantTestCase : public TestCase
@@ -864,6 +916,7 @@ class LlmLinkTraceSimulationTestSuite : public TestSuite
         AddTestCase(new LlmReplacementConstantTestCase());
         AddTestCase(new LlmReplacementDropTestCase());
         AddTestCase(new LlmReplacementFlapTestCase());
+        AddTestCase(new LlmLinkTraceUdpPacingTestCase());
     }
 };
 
