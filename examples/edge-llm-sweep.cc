@@ -20,8 +20,9 @@
 // Outputs in --output-dir: runs.csv (one row per run, solver and setting; byte-for-byte
 // repeatable), timing.csv (wall times), summary.csv and summary.json (mean and Student-t 95 %
 // interval per grid value, solver and setting), <sweep>-{objective,simulated,ratio}.png.
-// A failures sweep adds replans and replay_s per run (their means in the summary); a models sweep
-// reports the joint objective J and the last model's simulated completion.
+// A failures sweep adds replans and replay_s per run (their means in the summary) and
+// failures-tokens.png (tokens failed, re-plans); a models sweep reports the joint objective J and
+// the last model's simulated completion.
 
 #include "ns3/core-module.h"
 #include "ns3/edge-llm-module.h"

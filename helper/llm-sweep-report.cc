@@ -827,6 +827,7 @@ LlmSweepReport::Summarize(const std::vector<LlmSweepRow>& rows)
         double gapMax{NAN};            //!< Largest proven gap (NaN: none proven)
         std::vector<double> replans;   //!< Re-plans of the simulated runs
         std::vector<double> replay;    //!< Replay time of the simulated runs, s
+        uint64_t requested{0};         //!< Tokens requested in the simulated runs
     };
 
     std::map<std::tuple<std::string, std::string, double>, Group> groups;
@@ -852,6 +853,7 @@ LlmSweepReport::Summarize(const std::vector<LlmSweepRow>& rows)
         {
             g.replans.push_back(r.replans);
             g.replay.push_back(r.replaySeconds);
+            g.requested += r.tokensCompleted + r.tokensFailed;
         }
         if (r.tokensFailed > 0)
         {
@@ -888,6 +890,7 @@ LlmSweepReport::Summarize(const std::vector<LlmSweepRow>& rows)
         s.gapMax = g.gapMax;
         s.replansMean = MeanCi(g.replans).first;
         s.replayMeanSeconds = MeanCi(g.replay).first;
+        s.tokensRequested = g.requested;
         out.push_back(s);
     }
     return out;
@@ -1145,6 +1148,10 @@ LlmSweepReport::WriteSummary(const std::string& dir,
         // Log y only when the values span more than a decade.
         const bool logY = !ratio && yLo > 0 && yHi > 10 * yLo;
         plot.SetExtra(LlmFigure::Axis("x", x, xUnit, logX, xLo, xHi)
+                      + (logX || !(xHi > xLo)
+                             ? std::string()
+                             : "set xrange [" + LlmTextParse::Format(xLo - 0.05 * (xHi - xLo)) + ":"
+                                   + LlmTextParse::Format(xHi + 0.05 * (xHi - xLo)) + "]\n")
                       + LlmFigure::Axis("y",
                                         ratio ? "simulated / analytic T" : "completion time",
                                         ratio ? LlmFigure::Unit::NONE : LlmFigure::Unit::SECONDS,
@@ -1161,6 +1168,75 @@ LlmSweepReport::WriteSummary(const std::string& dir,
         if (!note.empty())
         {
             notes.push_back(note.substr(0, note.size() - 1));
+        }
+    }
+    if (kind == LlmSweepConfig::FAILURES && anySimulated)
+    {
+        // What failures cost beyond time: the share of tokens failed (left axis) and the
+        // re-plans per run (right axis), per solver and setting, every run counted.
+        const std::string base = dir + "/" + name + "-tokens";
+        std::map<std::string, Gnuplot2dDataset> sets;
+        std::vector<std::string> order;
+        double replansHi = 0;
+        double failedHi = 0;
+        uint32_t minRuns = UINT32_MAX;
+        uint32_t maxRuns = 0;
+        for (const LlmSweepSummary& s : summary)
+        {
+            if (s.setting == "-" || s.tokensRequested == 0)
+            {
+                continue;
+            }
+            const std::string suffix = settings.size() > 1 ? " (" + s.setting + ")" : "";
+            const std::string colour = colourOf(s.solver, s.setting);
+            for (const bool replans : {false, true})
+            {
+                const std::string key =
+                    s.solver + (replans ? " re-plans per run (right)" : " tokens failed (%)")
+                    + suffix;
+                auto it = sets.find(key);
+                if (it == sets.end())
+                {
+                    Gnuplot2dDataset d(key);
+                    d.SetStyle(Gnuplot2dDataset::LINES_POINTS);
+                    d.SetExtra(LlmFigure::Style(colour, marker(s.setting), replans ? 2 : 1)
+                               + (replans ? " axes x1y2" : ""));
+                    it = sets.emplace(key, d).first;
+                    order.push_back(key);
+                }
+                it->second.Add(s.gridValue,
+                               replans ? s.replansMean
+                                       : 100.0 * s.tokensFailed / s.tokensRequested);
+            }
+            replansHi = std::max(replansHi, s.replansMean);
+            failedHi = std::max(failedHi, 100.0 * s.tokensFailed / s.tokensRequested);
+            const uint32_t runs = s.runs + s.runsWithoutPlan;
+            minRuns = std::min(minRuns, runs);
+            maxRuns = std::max(maxRuns, runs);
+        }
+        if (!sets.empty())
+        {
+            Gnuplot plot(base + ".png",
+                         "Tokens failed and re-plans as servers fail (no repair)\\n"
+                             + LlmFigure::Caption(minRuns, maxRuns, false));
+            plot.SetExtra(LlmFigure::Axis("x", x, xUnit, false, xLo, xHi) + "set xrange ["
+                          + LlmTextParse::Format(xLo - 0.05 * (xHi - xLo)) + ":"
+                          + LlmTextParse::Format(xHi + 0.05 * (xHi - xLo)) + "]\n"
+                          + "set ylabel \"tokens failed (% of requested)\"\nset yrange [0:"
+                          + LlmTextParse::Format(std::max(1.0, 1.2 * failedHi)) + "]\n"
+                          + "set y2label \"re-plans per run (mean)\"\nset y2range [0:"
+                          + LlmTextParse::Format(std::max(1.0, 1.2 * replansHi)) + "]\n"
+                          + "set ytics nomirror\nset y2tics\n" + LlmFigure::Key(sets.size(), true)
+                          + "set grid xtics ytics lc rgb \"#dddddd\"");
+            for (const std::string& key : order)
+            {
+                plot.AddDataset(sets.at(key));
+            }
+            const std::string drawn = LlmFigure::Draw(plot, base);
+            if (!drawn.empty())
+            {
+                notes.push_back(drawn.substr(0, drawn.size() - 1));
+            }
         }
     }
     std::string note;

@@ -41,6 +41,7 @@ struct LlmSweepSummary
     uint32_t runsMissing{0};
     double replansMean{0};       //!< Mean re-plans after failures over the simulated runs
     double replayMeanSeconds{0}; //!< Mean simulated replay time over the simulated runs, s
+    uint64_t tokensRequested{0}; //!< Tokens requested, summed over the simulated runs
 };
 
 /**

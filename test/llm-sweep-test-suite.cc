@@ -8,6 +8,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -1053,6 +1054,14 @@ class LlmSweepFailuresTestCase : public TestCase
                                   replans / 4.0,
                                   1e-12,
                                   "mean re-plans per rate");
+        // The failures figure: tokens failed (left axis) and re-plans per run (right axis).
+        LlmSweepReport::WriteSummary(dir, summary, LlmSweepConfig::FAILURES);
+        std::ifstream plt(dir + "/failures-tokens.plt");
+        const std::string script((std::istreambuf_iterator<char>(plt)),
+                                 std::istreambuf_iterator<char>());
+        NS_TEST_ASSERT_MSG_EQ(Has(script, "axes x1y2"), true, "re-plans on the right axis");
+        NS_TEST_ASSERT_MSG_EQ(Has(script, "failure rate per server (1/h)"), true, "x label");
+        NS_TEST_ASSERT_MSG_GT(std::filesystem::file_size(dir + "/failures-tokens.png"), 0, "drawn");
         std::filesystem::remove_all(dir);
     }
 };
