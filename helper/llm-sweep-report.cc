@@ -1104,7 +1104,7 @@ LlmSweepReport::WriteSummary(const std::string& dir,
             if (analyticDone.insert({s.solver, s.gridValue}).second)
             {
                 const bool sim = what == "simulated";
-                add(s.solver + " analytic T",
+                add(s.solver + (kind == LlmSweepConfig::MODELS ? " joint J" : " analytic T"),
                     LlmFigure::Style(colour, sim ? 0 : 7, sim ? 2 : 1),
                     true,
                     s.gridValue,
