@@ -57,9 +57,10 @@ RefusedOneModelOptions()
          "every model"},
         {{"ilp-formulation", "verbose"},
          "the joint ILP (--solver=joint-ilp) has one formulation and prints no GLPK log"},
-        {{"pcap", "ascii", "flowmon-xml", "netanim", "token-csv", "placement-csv"},
-         "a several-model run writes no per-packet or per-token files yet; --output=FILE writes "
-         "its results as JSON (per model and per server)"},
+        {{"netanim", "token-csv", "placement-csv"},
+         "a several-model run writes --pcap, --ascii and --flowmon-xml files, and --output=FILE "
+         "its results as JSON (per model and per server); no NetAnim, token or placement table "
+         "yet"},
         {{"link-trace", "link-trace-random", "replace"},
          "links that change are simulated for one model only so far: run that model from a "
          "version-1 scenario"},
@@ -128,7 +129,7 @@ LlmMultiSimulateMain(int argc, char* argv[], const std::string& program)
     cmd.Usage("Place several LLMs on shared edge servers (joint GLPK ILP or sequential "
               "DILEMMA) and simulate them together in ns-3: per model the analytic T_m beside "
               "the simulated completion, per server busy time and queueing.");
-    LlmProgramOptions options(cmd, LlmProgramOptions::TRANSPORT);
+    LlmProgramOptions options(cmd, LlmProgramOptions::TRANSPORT | LlmProgramOptions::OUTPUTS);
     std::string scenarioFile;
     std::string solver = "joint-ilp";
     std::string objective = "max";
@@ -249,6 +250,7 @@ LlmMultiSimulateMain(int argc, char* argv[], const std::string& program)
                     setting.ideal ? "ideal" : "delayed",
                     discipline.c_str());
         LlmMultiSimulation simulation(scenario, plan.models, setting);
+        simulation.SetOutputs(options.GetOutputs());
         simulation.SetDiscipline(discipline == "fifo" ? LlmComputeQueue::FIFO
                                                       : LlmComputeQueue::ROUND_ROBIN);
         const LlmMultiSimulationResult r = simulation.Run();

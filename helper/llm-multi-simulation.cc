@@ -406,6 +406,25 @@ LlmMultiSimulation::SetDiscipline(LlmComputeQueue::Discipline discipline)
 }
 
 void
+LlmMultiSimulation::SetOutputs(const LlmSimulationOutputs& outputs)
+{
+    for (const auto& [file, option] : {std::make_pair(outputs.netAnimXml, "--netanim"),
+                                       std::make_pair(outputs.tokenCsv, "--token-csv"),
+                                       std::make_pair(outputs.placementCsv, "--placement-csv")})
+    {
+        if (!file.empty())
+        {
+            throw LlmInputError("command line",
+                                option,
+                                "a several-model run writes pcap, ASCII and FlowMonitor files "
+                                "(--pcap, --ascii, --flowmon-xml) and its per-model results "
+                                "(--output); not this one yet");
+        }
+    }
+    m_outputs = outputs;
+}
+
+void
 LlmMultiSimulation::SetRngRun(uint64_t run)
 {
     m_hasRngRun = true;
@@ -428,6 +447,7 @@ LlmMultiSimulation::GetModelScenario(std::size_t m) const
 LlmMultiSimulationResult
 LlmMultiSimulation::Run()
 {
+    LlmRunSetup::PrepareOutputs(m_outputs); // writable files, packet metadata for ASCII
     if (m_hasRngRun)
     {
         RngSeedManager::SetRun(m_rngRun);
@@ -538,6 +558,7 @@ LlmMultiSimulation::Run()
     Ptr<FlowMonitor> monitor = flowHelper.InstallAll();
     LlmRunSetup::Drops drops;
     LlmRunSetup::ConnectDrops(drops);
+    LlmRunSetup::EnablePacketTraces(m_outputs);
     if (m_installed)
     {
         std::vector<LlmPlacementHelper*> raw;
@@ -649,6 +670,10 @@ LlmMultiSimulation::Run()
     r.dropsCorrupted = drops.corrupted;
     r.dropsQueue = drops.queue;
     r.dropsWifi = drops.wifi;
+    if (!m_outputs.flowMonitorXml.empty())
+    {
+        monitor->SerializeToXmlFile(m_outputs.flowMonitorXml, true, true);
+    }
     return r;
 }
 

@@ -4,6 +4,7 @@
 #define LLM_MULTI_SIMULATION_H
 
 #include "llm-placement-helper.h"
+#include "llm-simulation-outputs.h"
 #include "llm-transport-setting.h"
 #include "ns3/llm-compute-queue.h"
 #include "ns3/llm-multi-scenario.h"
@@ -171,6 +172,14 @@ class LlmMultiSimulation
     void SetRngRun(uint64_t run);
 
     /**
+     * @brief Packet-level files of the run: pcap per device, an ASCII trace, FlowMonitor XML.
+     * @param outputs the files (netAnimXml, tokenCsv and placementCsv must be empty: a
+     *        several-model run has no single placement or token table)
+     * @throws LlmInputError naming a file this run does not write
+     */
+    void SetOutputs(const LlmSimulationOutputs& outputs);
+
+    /**
      * @brief A function called after installing, before the simulator runs (to connect your
      *        own traces, e.g. the LlmComputeQueue aggregated to a server node).
      * @param f the function; it gets the placement helper of every model and the server nodes
@@ -194,6 +203,7 @@ class LlmMultiSimulation
     std::vector<LlmPlan> m_plans;      //!< One plan per model
     std::vector<double> m_analytic;    //!< T_m per model
     LlmTransportSetting m_setting;     //!< Transport setting
+    LlmSimulationOutputs m_outputs;    //!< Packet-level files to write
     LlmComputeQueue::Discipline m_discipline{LlmComputeQueue::FIFO}; //!< Shared compute order
     double m_limit{0};       //!< Safety limit of simulated time, s
     bool m_hasRngRun{false}; //!< SetRngRun was called

@@ -5,17 +5,23 @@
 #include "edge-topology-helper.h"
 #include "llm-placement-helper.h"
 #include "ns3/config.h"
+#include "ns3/csma-helper.h"
 #include "ns3/double.h"
 #include "ns3/error-model.h"
+#include "ns3/llm-input-error.h"
 #include "ns3/node-list.h"
 #include "ns3/packet.h"
+#include "ns3/point-to-point-helper.h"
 #include "ns3/pointer.h"
 #include "ns3/queue-item.h"
 #include "ns3/string.h"
 #include "ns3/tcp-l4-protocol.h"
 #include "ns3/uinteger.h"
+#include "ns3/yans-wifi-helper.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 
 namespace ns3
 {
@@ -37,7 +43,80 @@ CountDiscDrop(uint64_t* n, Ptr<const QueueDiscItem>)
     ++*n;
 }
 
+/// Refuse an output file that cannot be written, before anything runs.
+void
+CheckWritable(const std::string& path, const std::string& what)
+{
+    if (path.empty())
+    {
+        return;
+    }
+    const bool existed = std::ifstream(path).good();
+    {
+        std::ofstream probe(path, std::ios::app);
+        if (!probe)
+        {
+            throw LlmInputError(path, "", "cannot write the " + what + " (missing folder?)");
+        }
+    }
+    if (!existed)
+    {
+        std::remove(path.c_str());
+    }
+}
+
+/// A run of this process switched packet metadata on (it then stays on).
+bool g_metadataOn = false;
+/// A run of this process sent packets before metadata was on.
+bool g_packetsWithoutMetadata = false;
+
 } // namespace
+
+void
+LlmRunSetup::PrepareOutputs(const LlmSimulationOutputs& outputs)
+{
+    CheckWritable(outputs.asciiFile, "ASCII trace");
+    CheckWritable(outputs.flowMonitorXml, "FlowMonitor XML");
+    CheckWritable(outputs.netAnimXml, "NetAnim XML");
+    CheckWritable(outputs.tokenCsv, "token CSV");
+    CheckWritable(outputs.placementCsv, "placement CSV");
+    CheckWritable(outputs.pcapPrefix.empty() ? "" : outputs.pcapPrefix + "-probe.pcap",
+                  "pcap files");
+    // ASCII traces print packet metadata, which ns-3 can only switch on before the process
+    // creates its first packet (a later Packet::EnablePrinting asserts).
+    if (!outputs.asciiFile.empty())
+    {
+        if (g_packetsWithoutMetadata)
+        {
+            throw LlmInputError(outputs.asciiFile,
+                                "",
+                                "an ASCII trace needs ns-3's packet metadata from the first "
+                                "packet of the process: ask for it in the process's first run");
+        }
+        Packet::EnablePrinting();
+        g_metadataOn = true;
+    }
+    g_packetsWithoutMetadata = g_packetsWithoutMetadata || !g_metadataOn;
+}
+
+void
+LlmRunSetup::EnablePacketTraces(const LlmSimulationOutputs& outputs)
+{
+    if (!outputs.pcapPrefix.empty())
+    {
+        PointToPointHelper().EnablePcapAll(outputs.pcapPrefix);
+        CsmaHelper().EnablePcapAll(outputs.pcapPrefix);
+        YansWifiPhyHelper().EnablePcapAll(outputs.pcapPrefix);
+    }
+    if (!outputs.asciiFile.empty())
+    {
+        AsciiTraceHelper ascii;
+        Ptr<OutputStreamWrapper> stream = ascii.CreateFileStream(outputs.asciiFile);
+        PointToPointHelper().EnableAsciiAll(stream);
+        CsmaHelper().EnableAsciiAll(stream);
+        YansWifiPhyHelper().EnableAsciiAll(stream);
+    }
+}
 
 void
 LlmRunSetup::ApplyDelays(LlmScenario& scenario, const LlmTransportSetting& setting)

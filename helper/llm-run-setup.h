@@ -3,6 +3,7 @@
 #ifndef LLM_RUN_SETUP_H
 #define LLM_RUN_SETUP_H
 
+#include "llm-simulation-outputs.h"
 #include "llm-transport-setting.h"
 #include "ns3/llm-scenario.h"
 
@@ -90,6 +91,24 @@ class LlmRunSetup
         uint64_t queue{0};     //!< Packets a full queue disc or device queue dropped
         uint64_t wifi{0};      //!< Wi-Fi frames dropped at the retry limit
     };
+
+    /**
+     * @brief Before a run creates its first packet: refuse an output file that cannot be
+     *        written (naming it; ns-3's own writers abort or stay silent), and switch ns-3's
+     *        packet metadata on for an ASCII trace. Metadata can only be switched on before the
+     *        process's first packet, so an ASCII trace asked for after a run without one is
+     *        refused (the state is shared by every run builder of the process).
+     * @param outputs the files of the run
+     * @throws LlmInputError naming the file
+     */
+    static void PrepareOutputs(const LlmSimulationOutputs& outputs);
+
+    /**
+     * @brief Trace every point-to-point, CSMA and Wi-Fi device of the run to the pcap files and
+     *        the ASCII trace of the outputs (after the devices exist, before the run).
+     * @param outputs the files (empty ones: nothing)
+     */
+    static void EnablePacketTraces(const LlmSimulationOutputs& outputs);
 
     /**
      * @brief Count drops on every device and queue disc of every node (after the nodes are

@@ -58,29 +58,6 @@ NS_LOG_COMPONENT_DEFINE("LlmSimulation");
 namespace
 {
 
-/// Refuse an output file that cannot be written, before anything runs (ns-3's own writers
-/// abort, or stay silent, on such a file).
-void
-CheckWritable(const std::string& path, const std::string& what)
-{
-    if (path.empty())
-    {
-        return;
-    }
-    const bool existed = std::ifstream(path).good();
-    {
-        std::ofstream probe(path, std::ios::app);
-        if (!probe)
-        {
-            throw LlmInputError(path, "", "cannot write the " + what + " (missing folder?)");
-        }
-    }
-    if (!existed)
-    {
-        std::remove(path.c_str());
-    }
-}
-
 /// The point-to-point device of node a on a link to node b (null: no such link).
 Ptr<PointToPointNetDevice>
 FindP2pDevice(Ptr<Node> a, Ptr<Node> b)
@@ -211,11 +188,6 @@ RepairServer(LlmPlacementHelper* helper,
     helper->NotifyServerUp(i);
     ++*count;
 }
-
-/// A run of this process switched packet metadata on (it then stays on).
-bool g_metadataOn = false;
-/// A run of this process sent packets before metadata was on.
-bool g_packetsWithoutMetadata = false;
 
 /// Calls Simulator::Destroy and Names::Clear when the run ends, however it ends.
 struct SimulatorGuard
@@ -1088,28 +1060,7 @@ LlmSimulation::GetScenario() const
 LlmSimulationResult
 LlmSimulation::Run()
 {
-    CheckWritable(m_outputs.asciiFile, "ASCII trace");
-    CheckWritable(m_outputs.flowMonitorXml, "FlowMonitor XML");
-    CheckWritable(m_outputs.netAnimXml, "NetAnim XML");
-    CheckWritable(m_outputs.tokenCsv, "token CSV");
-    CheckWritable(m_outputs.placementCsv, "placement CSV");
-    CheckWritable(m_outputs.pcapPrefix.empty() ? "" : m_outputs.pcapPrefix + "-probe.pcap",
-                  "pcap files");
-    // ASCII traces print packet metadata, which ns-3 can only switch on before the process
-    // creates its first packet (a later Packet::EnablePrinting asserts).
-    if (!m_outputs.asciiFile.empty())
-    {
-        if (g_packetsWithoutMetadata)
-        {
-            throw LlmInputError(m_outputs.asciiFile,
-                                "",
-                                "an ASCII trace needs ns-3's packet metadata from the first "
-                                "packet of the process: ask for it in the process's first run");
-        }
-        Packet::EnablePrinting();
-        g_metadataOn = true;
-    }
-    g_packetsWithoutMetadata = g_packetsWithoutMetadata || !g_metadataOn;
+    LlmRunSetup::PrepareOutputs(m_outputs); // writable files, packet metadata for ASCII
     if (m_hasRngRun)
     {
         RngSeedManager::SetRun(m_rngRun);
@@ -1272,20 +1223,7 @@ LlmSimulation::Run()
     LlmRunSetup::ConnectDrops(drops);
     ApplyLinkTrace(servers, placement, r);
 
-    if (!m_outputs.pcapPrefix.empty())
-    {
-        PointToPointHelper().EnablePcapAll(m_outputs.pcapPrefix);
-        CsmaHelper().EnablePcapAll(m_outputs.pcapPrefix);
-        YansWifiPhyHelper().EnablePcapAll(m_outputs.pcapPrefix);
-    }
-    if (!m_outputs.asciiFile.empty())
-    {
-        AsciiTraceHelper ascii;
-        Ptr<OutputStreamWrapper> stream = ascii.CreateFileStream(m_outputs.asciiFile);
-        PointToPointHelper().EnableAsciiAll(stream);
-        CsmaHelper().EnableAsciiAll(stream);
-        YansWifiPhyHelper().EnableAsciiAll(stream);
-    }
+    LlmRunSetup::EnablePacketTraces(m_outputs);
     if (!m_outputs.netAnimXml.empty())
     {
         // The cloud on top, edge servers on a circle below it, a user node beneath its

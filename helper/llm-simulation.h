@@ -5,6 +5,7 @@
 
 #include "llm-placement-helper.h"
 #include "llm-run-recorder.h"
+#include "llm-simulation-outputs.h"
 #include "llm-transport-setting.h"
 #include "ns3/llm-failure-schedule.h"
 #include "ns3/llm-link-trace.h"
@@ -20,20 +21,6 @@
 
 namespace ns3
 {
-
-/**
- * @ingroup edge-llm
- * @brief Files a run writes, each optional (empty: not written).
- */
-struct LlmSimulationOutputs
-{
-    std::string pcapPrefix;     //!< pcap per device, ns-3's EnablePcapAll naming (prefix-N-D.pcap)
-    std::string asciiFile;      //!< ASCII trace of every device (EnableAsciiAll)
-    std::string flowMonitorXml; //!< FlowMonitor::SerializeToXmlFile
-    std::string netAnimXml;     //!< NetAnim AnimationInterface trace, servers named
-    std::string tokenCsv;       //!< One row per token: times and per-layer compute/transfer
-    std::string placementCsv;   //!< The placement table: layer, server, bits, analytic costs
-};
 
 /**
  * @ingroup edge-llm

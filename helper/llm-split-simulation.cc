@@ -3,6 +3,7 @@
 #include "llm-split-simulation.h"
 
 #include "edge-topology-helper.h"
+#include "llm-run-setup.h"
 #include "ns3/animation-interface.h"
 #include "ns3/boolean.h"
 #include "ns3/config.h"
@@ -442,34 +443,6 @@ TokenFailedRow(TokenSink* sink, uint32_t request, uint32_t token, const std::str
         TokenRow{sink->device, request, token, false, Simulator::Now().GetSeconds(), 0, reason});
 }
 
-/// Refuse an output file that cannot be written, before anything runs (ns-3's writers abort,
-/// or stay silent, on such a file).
-void
-CheckWritable(const std::string& path, const std::string& what)
-{
-    if (path.empty())
-    {
-        return;
-    }
-    const bool existed = std::ifstream(path).good();
-    {
-        std::ofstream probe(path, std::ios::app);
-        if (!probe)
-        {
-            throw LlmInputError(path, "", "cannot write the " + what + " (missing folder?)");
-        }
-    }
-    if (!existed)
-    {
-        std::remove(path.c_str());
-    }
-}
-
-/// This process made packets without metadata (an ASCII trace can no longer print them).
-bool g_packetsWithoutMetadata = false;
-/// This process switched packet metadata on before its first packet.
-bool g_metadataOn = false;
-
 } // namespace
 
 uint64_t
@@ -759,27 +732,7 @@ LlmSplitSimulation::SetInstalledCallback(
 LlmSplitSimulationResult
 LlmSplitSimulation::Run()
 {
-    CheckWritable(m_outputs.asciiFile, "ASCII trace");
-    CheckWritable(m_outputs.flowMonitorXml, "FlowMonitor XML");
-    CheckWritable(m_outputs.netAnimXml, "NetAnim XML");
-    CheckWritable(m_outputs.tokenCsv, "token CSV");
-    CheckWritable(m_outputs.pcapPrefix.empty() ? "" : m_outputs.pcapPrefix + "-probe.pcap",
-                  "pcap files");
-    // ASCII traces print packet metadata, which ns-3 can only switch on before the process
-    // creates its first packet (a later Packet::EnablePrinting asserts).
-    if (!m_outputs.asciiFile.empty())
-    {
-        if (g_packetsWithoutMetadata)
-        {
-            throw LlmInputError(m_outputs.asciiFile,
-                                "",
-                                "an ASCII trace needs ns-3's packet metadata from the first "
-                                "packet of the process: ask for it in the process's first run");
-        }
-        Packet::EnablePrinting();
-        g_metadataOn = true;
-    }
-    g_packetsWithoutMetadata = g_packetsWithoutMetadata || !g_metadataOn;
+    LlmRunSetup::PrepareOutputs(m_outputs); // writable files, packet metadata for ASCII
     if (m_hasRngRun)
     {
         RngSeedManager::SetRun(m_rngRun);
@@ -1023,24 +976,7 @@ LlmSplitSimulation::Run()
                                           MakeBoundCallback(&CountDrop, &r.drops));
 
     // Output files.
-    if (!m_outputs.pcapPrefix.empty())
-    {
-        PointToPointHelper().EnablePcapAll(m_outputs.pcapPrefix);
-        if (wifi)
-        {
-            YansWifiPhyHelper().EnablePcapAll(m_outputs.pcapPrefix);
-        }
-    }
-    if (!m_outputs.asciiFile.empty())
-    {
-        AsciiTraceHelper ascii;
-        Ptr<OutputStreamWrapper> stream = ascii.CreateFileStream(m_outputs.asciiFile);
-        PointToPointHelper().EnableAsciiAll(stream);
-        if (wifi)
-        {
-            YansWifiPhyHelper().EnableAsciiAll(stream);
-        }
-    }
+    LlmRunSetup::EnablePacketTraces(m_outputs);
     FlowMonitorHelper flowHelper;
     Ptr<FlowMonitor> monitor;
     if (!m_outputs.flowMonitorXml.empty())

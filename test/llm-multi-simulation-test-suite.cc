@@ -693,6 +693,82 @@ class LlmMultiProgramTestCase : public TestCase
 
 /**
  * @ingroup edge-llm-tests
+ * A several-model run writes its pcap files and FlowMonitor XML, and refuses the files it has
+ * no table for (NetAnim, token CSV, placement CSV) and one it cannot write.
+ */
+class LlmMultiOutputsTestCase : public TestCase
+{
+  public:
+    LlmMultiOutputsTestCase()
+        : TestCase("Several-model run: pcap and FlowMonitor files written, others refused")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const std::string dir = CreateTempDirFilename("edge-llm-multi-outputs");
+        std::filesystem::create_directories(dir);
+        const LlmScenario s = Infrastructure(4, 3, {{0, 1}, {0, 2}});
+        const LlmMultiScenario multi = Multi(s, {Tenant("a", s, 1), Tenant("b", s, 1)});
+        const std::vector<LlmPlan> plans = {HandPlan({0, 0, 1, 1}), HandPlan({2, 2, 0, 0})};
+        LlmMultiSimulation run(multi, plans, Setting("tcp"));
+        LlmSimulationOutputs outputs;
+        outputs.pcapPrefix = dir + "/multi";
+        outputs.flowMonitorXml = dir + "/flows.xml";
+        run.SetOutputs(outputs);
+        const LlmMultiSimulationResult r = run.Run();
+        NS_TEST_ASSERT_MSG_EQ(r.GetTokensCompleted(), r.GetTokensRequested(), "every token");
+        NS_TEST_ASSERT_MSG_GT(std::filesystem::file_size(outputs.flowMonitorXml), 0, "XML");
+        std::size_t pcaps = 0;
+        for (const auto& e : std::filesystem::directory_iterator(dir))
+        {
+            const std::string name = e.path().filename().string();
+            if (name.rfind("multi-", 0) == 0 && e.path().extension() == ".pcap"
+                && std::filesystem::file_size(e.path()) > 24)
+            {
+                ++pcaps; // more than the pcap file header: packets were captured
+            }
+        }
+        NS_TEST_ASSERT_MSG_GT(pcaps, 1, "a pcap per device that carried packets");
+        for (const std::string& what : std::vector<std::string>{"netanim", "token", "placement"})
+        {
+            LlmSimulationOutputs o;
+            (what == "netanim" ? o.netAnimXml
+             : what == "token" ? o.tokenCsv
+                               : o.placementCsv) = dir + "/x";
+            bool refused = false;
+            try
+            {
+                LlmMultiSimulation(multi, plans, Setting("tcp")).SetOutputs(o);
+            }
+            catch (const LlmInputError& e)
+            {
+                refused = std::string(e.what()).find("several-model run") != std::string::npos;
+            }
+            NS_TEST_ASSERT_MSG_EQ(refused, true, what << " refused");
+        }
+        LlmSimulationOutputs bad;
+        bad.flowMonitorXml = dir + "/missing/flows.xml";
+        LlmMultiSimulation unwritable(multi, plans, Setting("tcp"));
+        unwritable.SetOutputs(bad);
+        bool refused = false;
+        try
+        {
+            unwritable.Run();
+        }
+        catch (const LlmInputError& e)
+        {
+            refused =
+                std::string(e.what()).find("cannot write the FlowMonitor XML") != std::string::npos;
+        }
+        NS_TEST_ASSERT_MSG_EQ(refused, true, "an unwritable file is refused before the run");
+        std::filesystem::remove_all(dir);
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
  * Several-model simulation suite.
  */
 class LlmMultiSimulationTestSuite : public TestSuite
@@ -709,6 +785,7 @@ class LlmMultiSimulationTestSuite : public TestSuite
         AddTestCase(new LlmMultiRefusedTestCase());
         AddTestCase(new LlmMultiArrivalTestCase());
         AddTestCase(new LlmMultiProgramTestCase());
+        AddTestCase(new LlmMultiOutputsTestCase());
     }
 };
 
