@@ -44,6 +44,18 @@ cpp_examples = [
         "True",
         "False",
     ),
+    (
+        "edge-llm-sweep --sweep=failures --model=opt-125m --tokens=4 --runs=2 --grid=0,200 "
+        "--solvers=ilp --jobs=1 --quiet --output-dir=/tmp/edge-llm-sweep-failures-example",
+        "True",
+        "False",
+    ),
+    (
+        "edge-llm-sweep --sweep=models --model=opt-125m --tokens=2 --runs=1 --grid=1,2 "
+        "--jobs=1 --quiet --output-dir=/tmp/edge-llm-sweep-models-example",
+        "True",
+        "False",
+    ),
 ]
 
 # A list of Python examples to run in order to ensure that they remain runnable over time.
