@@ -9,6 +9,7 @@
 #include "ns3/llm-input-error.h"
 #include "ns3/llm-joint-cost-model.h"
 #include "ns3/llm-joint-solver.h"
+#include "ns3/llm-link-trace.h"
 #include "ns3/llm-text-parse.h"
 
 #include <cmath>
@@ -61,9 +62,9 @@ RefusedOneModelOptions()
          "a several-model run writes --pcap, --ascii and --flowmon-xml files, and --output=FILE "
          "its results as JSON (per model and per server); no NetAnim, token or placement table "
          "yet"},
-        {{"link-trace", "link-trace-random", "replace"},
-         "links that change are simulated for one model only so far: run that model from a "
-         "version-1 scenario"},
+        {{"link-trace-random", "replace"},
+         "several models follow a CSV link trace (--link-trace=FILE) with their plans fixed; a "
+         "random trace and re-placement are simulated for one model only so far"},
         {{"fail", "fail-mtbf", "fail-timeout"},
          "server failures are simulated for one model only so far: run that model from a "
          "version-1 scenario"},
@@ -158,6 +159,12 @@ LlmMultiSimulateMain(int argc, char* argv[], const std::string& program)
                         "Order the models' jobs get a shared server: fifo or round-robin",
                         discipline);
     EdgeLlmAddTextValue(cmd, "output", "Write the results and the plan as JSON here", output);
+    std::string linkTrace;
+    EdgeLlmAddTextValue(cmd,
+                        "link-trace",
+                        "CSV trace time_s,from,to,bps: the links' rates change during the run "
+                        "(the joint plan stays)",
+                        linkTrace);
     bool acceptImplausibleUnits = false;
     cmd.AddValue("accept-implausible-units",
                  "Accept unit-slip values in the scenario (e.g. Omega < 1000 bit/s)",
@@ -251,6 +258,10 @@ LlmMultiSimulateMain(int argc, char* argv[], const std::string& program)
                     discipline.c_str());
         LlmMultiSimulation simulation(scenario, plan.models, setting);
         simulation.SetOutputs(options.GetOutputs());
+        if (!linkTrace.empty())
+        {
+            simulation.SetLinkTrace(LlmLinkTrace::Load(linkTrace, scenario.GetInfrastructure()));
+        }
         simulation.SetDiscipline(discipline == "fifo" ? LlmComputeQueue::FIFO
                                                       : LlmComputeQueue::ROUND_ROBIN);
         const LlmMultiSimulationResult r = simulation.Run();

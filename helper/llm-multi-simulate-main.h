@@ -38,7 +38,8 @@ LlmMultiScenario LlmMultiBuiltInScenario(std::size_t models, uint32_t tokens, ui
  * LlmMultiSimulation in the transport setting of the usual options (--transport, --mtu, ...)
  * and --discipline=fifo|round-robin; prints the result and writes --output=run.json
  * (LlmMultiSimulationResult::ToJson plus "plan": the joint plan). ns-3's --RngRun seeds the
- * arrival processes; --pcap, --ascii and --flowmon-xml write the run's packet-level files.
+ * arrival processes; --pcap, --ascii and --flowmon-xml write the run's packet-level files;
+ * --link-trace=CSV changes the links' rates during the run (the joint plan stays).
  * The one-model options of edge-llm-simulate (--tokens, --plan, --netanim,
  * --fail, --link-trace, ...) are refused by name, saying where the setting lives instead.
  * @param argc argument count

@@ -232,6 +232,16 @@ LlmMultiSimulationResult::ToText() const
                   static_cast<unsigned long long>(events),
                   stoppedBySafetyLimit ? " (stopped at the safety limit)" : "");
     out += buf;
+    if (!linkTraceSource.empty())
+    {
+        std::snprintf(buf,
+                      sizeof(buf),
+                      "Link trace: %llu links (%llu simulated), %llu rate changes (",
+                      static_cast<unsigned long long>(linkTraceLinks),
+                      static_cast<unsigned long long>(linkTraceLinksSimulated),
+                      static_cast<unsigned long long>(linkRateChanges));
+        out += buf + linkTraceSource + ")\n";
+    }
     return out;
 }
 
@@ -296,6 +306,13 @@ LlmMultiSimulationResult::ToJson() const
     j["end_s"] = endSeconds;
     j["stopped_by_safety_limit"] = stoppedBySafetyLimit;
     j["safety_limit_s"] = safetyLimitSeconds;
+    if (!linkTraceSource.empty())
+    {
+        j["link_trace"] = {{"source", linkTraceSource},
+                           {"links", linkTraceLinks},
+                           {"links_simulated", linkTraceLinksSimulated},
+                           {"rate_changes", linkRateChanges}};
+    }
     return j.dump(2);
 }
 
@@ -406,6 +423,13 @@ LlmMultiSimulation::SetDiscipline(LlmComputeQueue::Discipline discipline)
 }
 
 void
+LlmMultiSimulation::SetLinkTrace(const LlmLinkTrace& trace)
+{
+    LlmRunSetup::CheckLinkTrace(trace, m_infrastructure, m_setting);
+    m_linkTrace = trace;
+}
+
+void
 LlmMultiSimulation::SetOutputs(const LlmSimulationOutputs& outputs)
 {
     for (const auto& [file, option] : {std::make_pair(outputs.netAnimXml, "--netanim"),
@@ -455,7 +479,8 @@ LlmMultiSimulation::Run()
     SimulatorGuard guard;
     const LlmTransportSetting& t = m_setting;
     const std::size_t count = m_models.size();
-    const double limitSeconds = std::min(m_limit, 9e9); // ns-3 Time: about 9.2e9 s
+    const double slowdown = m_linkTrace.GetMaxSlowdown();          // 1 without a trace
+    const double limitSeconds = std::min(m_limit * slowdown, 9e9); // ns-3 Time: about 9.2e9 s
 
     // The topology, once: a user node per distinct (server, rate, delay) of the models' users.
     EdgeTopologyHelper topology(m_infrastructure);
@@ -542,7 +567,8 @@ LlmMultiSimulation::Run()
                 TimeValue(Seconds(LlmRunSetup::UdpTokenTimeout(workSeconds,
                                                                1,
                                                                s.GetWorkload().tokens,
-                                                               hops * tokenDelay))));
+                                                               hops * tokenDelay)
+                                  * slowdown)));
         }
         h->Install(servers, userOf[m] ? topology.GetUser(*userOf[m]) : nullptr);
         h->GetClient()->SetStartTime(MilliSeconds(1) + Seconds(a.startSeconds));
@@ -559,13 +585,15 @@ LlmMultiSimulation::Run()
     LlmRunSetup::Drops drops;
     LlmRunSetup::ConnectDrops(drops);
     LlmRunSetup::EnablePacketTraces(m_outputs);
+    std::vector<LlmPlacementHelper*> raw;
+    for (auto& h : helpers)
+    {
+        raw.push_back(h.get());
+    }
+    LlmRunSetup::LinkTraceCounts traceCounts;
+    LlmRunSetup::ApplyLinkTrace(m_linkTrace, m_infrastructure, servers, raw, false, traceCounts);
     if (m_installed)
     {
-        std::vector<LlmPlacementHelper*> raw;
-        for (auto& h : helpers)
-        {
-            raw.push_back(h.get());
-        }
         m_installed(raw, servers);
     }
 
@@ -670,6 +698,10 @@ LlmMultiSimulation::Run()
     r.dropsCorrupted = drops.corrupted;
     r.dropsQueue = drops.queue;
     r.dropsWifi = drops.wifi;
+    r.linkTraceSource = m_linkTrace.IsEmpty() ? "" : m_linkTrace.GetSource();
+    r.linkTraceLinks = traceCounts.links;
+    r.linkTraceLinksSimulated = traceCounts.linksSimulated;
+    r.linkRateChanges = traceCounts.rateChanges;
     if (!m_outputs.flowMonitorXml.empty())
     {
         monitor->SerializeToXmlFile(m_outputs.flowMonitorXml, true, true);

@@ -7,6 +7,7 @@
 #include "llm-simulation-outputs.h"
 #include "llm-transport-setting.h"
 #include "ns3/llm-compute-queue.h"
+#include "ns3/llm-link-trace.h"
 #include "ns3/llm-multi-scenario.h"
 #include "ns3/llm-placement-solver.h"
 #include "ns3/node-container.h"
@@ -69,24 +70,28 @@ struct LlmMultiSimulationResult
         std::map<std::size_t, ServerModel> models; //!< Per model index hosting a layer here
     };
 
-    std::vector<Model> models;        //!< Per model, in the scenario's order
-    std::vector<Server> servers;      //!< Per hosting server, in the scenario's order
-    std::string discipline;           //!< "fifo" or "round-robin"
-    std::string setting;              //!< Transport setting name
-    std::string transport;            //!< tcp or udp
-    uint64_t bytesSent{0};            //!< IP bytes sent (FlowMonitor)
-    uint64_t packetsSent{0};          //!< Packets sent (FlowMonitor)
-    uint64_t packetsReceived{0};      //!< Packets received (FlowMonitor)
-    uint64_t packetsLost{0};          //!< Packets FlowMonitor calls lost
-    uint64_t flows{0};                //!< FlowMonitor flows
-    uint64_t dropsCorrupted{0};       //!< Packets a device's error model corrupted
-    uint64_t dropsQueue{0};           //!< Packets a full queue dropped
-    uint64_t dropsWifi{0};            //!< Wi-Fi frames dropped at the retry limit
-    uint64_t events{0};               //!< Simulator events executed
-    double wallSeconds{0};            //!< Wall time of Simulator::Run, s
-    double endSeconds{0};             //!< Simulated time when the run ended, s
-    bool stoppedBySafetyLimit{false}; //!< The run hit its simulated-time safety limit
-    double safetyLimitSeconds{0};     //!< That limit, s
+    std::vector<Model> models;           //!< Per model, in the scenario's order
+    std::vector<Server> servers;         //!< Per hosting server, in the scenario's order
+    std::string discipline;              //!< "fifo" or "round-robin"
+    std::string setting;                 //!< Transport setting name
+    std::string transport;               //!< tcp or udp
+    uint64_t bytesSent{0};               //!< IP bytes sent (FlowMonitor)
+    uint64_t packetsSent{0};             //!< Packets sent (FlowMonitor)
+    uint64_t packetsReceived{0};         //!< Packets received (FlowMonitor)
+    uint64_t packetsLost{0};             //!< Packets FlowMonitor calls lost
+    uint64_t flows{0};                   //!< FlowMonitor flows
+    uint64_t dropsCorrupted{0};          //!< Packets a device's error model corrupted
+    uint64_t dropsQueue{0};              //!< Packets a full queue dropped
+    uint64_t dropsWifi{0};               //!< Wi-Fi frames dropped at the retry limit
+    uint64_t events{0};                  //!< Simulator events executed
+    double wallSeconds{0};               //!< Wall time of Simulator::Run, s
+    double endSeconds{0};                //!< Simulated time when the run ended, s
+    bool stoppedBySafetyLimit{false};    //!< The run hit its simulated-time safety limit
+    double safetyLimitSeconds{0};        //!< That limit, s
+    std::string linkTraceSource;         //!< The link trace's file (empty: no trace)
+    uint64_t linkTraceLinks{0};          //!< Links the trace names
+    uint64_t linkTraceLinksSimulated{0}; //!< Of those, links the run built
+    uint64_t linkRateChanges{0};         //!< DataRate changes the trace made during the run
 
     /// @return Σ over models of tokensRequested
     uint64_t GetTokensRequested() const;
@@ -172,6 +177,17 @@ class LlmMultiSimulation
     void SetRngRun(uint64_t run);
 
     /**
+     * @brief Ω_ij over time: the point-to-point links' DataRate follows the trace during the run,
+     *        and every model's UDP senders pace at the current rate (LlmRunSetup::
+     *        ApplyLinkTrace). The plans stay those given (no re-placement); the safety limit
+     *        and the UDP token timeouts grow by the trace's worst slowdown.
+     * @param trace the trace (of the shared servers' links)
+     * @throws LlmInputError if a traced link is not a link of the scenario, or a D2D link
+     *         carried over Wi-Fi
+     */
+    void SetLinkTrace(const LlmLinkTrace& trace);
+
+    /**
      * @brief Packet-level files of the run: pcap per device, an ASCII trace, FlowMonitor XML.
      * @param outputs the files (netAnimXml, tokenCsv and placementCsv must be empty: a
      *        several-model run has no single placement or token table)
@@ -204,6 +220,7 @@ class LlmMultiSimulation
     std::vector<double> m_analytic;    //!< T_m per model
     LlmTransportSetting m_setting;     //!< Transport setting
     LlmSimulationOutputs m_outputs;    //!< Packet-level files to write
+    LlmLinkTrace m_linkTrace;          //!< Ω_ij(t) (empty: static links)
     LlmComputeQueue::Discipline m_discipline{LlmComputeQueue::FIFO}; //!< Shared compute order
     double m_limit{0};       //!< Safety limit of simulated time, s
     bool m_hasRngRun{false}; //!< SetRngRun was called

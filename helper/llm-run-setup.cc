@@ -6,22 +6,28 @@
 #include "llm-placement-helper.h"
 #include "ns3/config.h"
 #include "ns3/csma-helper.h"
+#include "ns3/data-rate.h"
 #include "ns3/double.h"
 #include "ns3/error-model.h"
 #include "ns3/llm-input-error.h"
 #include "ns3/node-list.h"
 #include "ns3/packet.h"
+#include "ns3/point-to-point-channel.h"
 #include "ns3/point-to-point-helper.h"
+#include "ns3/point-to-point-net-device.h"
 #include "ns3/pointer.h"
 #include "ns3/queue-item.h"
+#include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/tcp-l4-protocol.h"
 #include "ns3/uinteger.h"
 #include "ns3/yans-wifi-helper.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 
 namespace ns3
 {
@@ -63,6 +69,49 @@ CheckWritable(const std::string& path, const std::string& what)
     {
         std::remove(path.c_str());
     }
+}
+
+/// The point-to-point device of node a on a link to node b (null: no such link).
+Ptr<PointToPointNetDevice>
+FindP2pDevice(Ptr<Node> a, Ptr<Node> b)
+{
+    for (uint32_t d = 0; d < a->GetNDevices(); ++d)
+    {
+        Ptr<PointToPointNetDevice> dev = DynamicCast<PointToPointNetDevice>(a->GetDevice(d));
+        Ptr<PointToPointChannel> channel =
+            dev ? DynamicCast<PointToPointChannel>(dev->GetChannel()) : nullptr;
+        if (!channel)
+        {
+            continue;
+        }
+        for (std::size_t k = 0; k < channel->GetNDevices(); ++k)
+        {
+            Ptr<NetDevice> other = channel->GetDevice(k);
+            if (other != dev && other->GetNode() == b)
+            {
+                return dev;
+            }
+        }
+    }
+    return nullptr;
+}
+
+/// A row of the link trace: the device sends at the new rate from its next packet on, and the
+/// UDP senders on server i pace their messages to server j at it.
+void
+ChangeRate(Ptr<PointToPointNetDevice> device,
+           DataRate rate,
+           uint64_t* changes,
+           std::vector<LlmPlacementHelper*> placements,
+           uint32_t i,
+           uint32_t j)
+{
+    device->SetDataRate(rate);
+    for (LlmPlacementHelper* p : placements)
+    {
+        p->SetPacingRate(i, j, static_cast<double>(rate.GetBitRate()));
+    }
+    ++*changes;
 }
 
 /// A run of this process switched packet metadata on (it then stays on).
@@ -115,6 +164,115 @@ LlmRunSetup::EnablePacketTraces(const LlmSimulationOutputs& outputs)
         PointToPointHelper().EnableAsciiAll(stream);
         CsmaHelper().EnableAsciiAll(stream);
         YansWifiPhyHelper().EnableAsciiAll(stream);
+    }
+}
+
+void
+LlmRunSetup::CheckLinkTrace(const LlmLinkTrace& trace,
+                            const LlmScenario& scenario,
+                            const LlmTransportSetting& setting)
+{
+    const std::string source = trace.GetSource().empty() ? "link trace" : trace.GetSource();
+    std::map<std::pair<std::string, std::string>, std::size_t> firstLine;
+    for (const LlmLinkTrace::Row& row : trace.GetRows())
+    {
+        firstLine.insert({{row.from, row.to}, row.line});
+    }
+    for (const auto& [link, line] : firstLine)
+    {
+        const std::string field = line ? "line " + std::to_string(line) : std::string();
+        const auto i = scenario.FindServer(link.first);
+        const auto j = scenario.FindServer(link.second);
+        const bool exists = i && j
+                            && std::any_of(scenario.GetLinks().begin(),
+                                           scenario.GetLinks().end(),
+                                           [&link = link](const LlmLink& l) {
+                                               return l.from == link.first && l.to == link.second;
+                                           });
+        if (!exists)
+        {
+            throw LlmInputError(source,
+                                field,
+                                "the simulated scenario has no link " + link.first + " -> "
+                                    + link.second);
+        }
+        if (setting.d2d != "p2p" && scenario.IsD2d(*i, *j))
+        {
+            throw LlmInputError(source,
+                                field,
+                                link.first + " -> " + link.second
+                                    + " is a D2D link, carried over Wi-Fi (d2d=" + setting.d2d
+                                    + "), whose rate the PHY sets: a trace changes point-to-point "
+                                      "links only (with Wi-Fi, the WAN links to the cloud); "
+                                      "simulate it with d2d=p2p");
+        }
+    }
+}
+
+void
+LlmRunSetup::ApplyLinkTrace(const LlmLinkTrace& trace,
+                            const LlmScenario& scenario,
+                            const NodeContainer& servers,
+                            const std::vector<LlmPlacementHelper*>& placements,
+                            bool requireEveryLink,
+                            LinkTraceCounts& counts)
+{
+    if (trace.IsEmpty())
+    {
+        return;
+    }
+    // Per traced link: the device at i on the link to j and the rate it sends at (null: the run
+    // did not build the link).
+    std::map<std::pair<std::string, std::string>, std::pair<Ptr<PointToPointNetDevice>, uint64_t>>
+        devices;
+    for (const auto& [from, to] : trace.GetLinks())
+    {
+        ++counts.links;
+        Ptr<PointToPointNetDevice> device = FindP2pDevice(servers.Get(*scenario.FindServer(from)),
+                                                          servers.Get(*scenario.FindServer(to)));
+        uint64_t rate = 0;
+        if (device)
+        {
+            ++counts.linksSimulated;
+            DataRateValue v;
+            device->GetAttribute("DataRate", v);
+            rate = v.Get().GetBitRate();
+        }
+        else if (requireEveryLink)
+        {
+            throw LlmInputError(trace.GetSource(),
+                                "",
+                                "no point-to-point link joins the nodes of " + from + " and " + to
+                                    + " (a trace changes point-to-point devices' DataRate)");
+        }
+        devices[{from, to}] = {device, rate};
+    }
+    for (const LlmLinkTrace::Row& row : trace.GetRows())
+    {
+        auto& [device, current] = devices[{row.from, row.to}];
+        const uint64_t rate = static_cast<uint64_t>(std::llround(row.bps));
+        if (!device || rate == current)
+        {
+            continue;
+        }
+        current = rate;
+        const auto i = static_cast<uint32_t>(*scenario.FindServer(row.from));
+        const auto j = static_cast<uint32_t>(*scenario.FindServer(row.to));
+        if (row.timeSeconds == 0)
+        {
+            ChangeRate(device, DataRate(rate), &counts.rateChanges, placements, i, j);
+        }
+        else
+        {
+            Simulator::Schedule(Seconds(row.timeSeconds),
+                                &ChangeRate,
+                                device,
+                                DataRate(rate),
+                                &counts.rateChanges,
+                                placements,
+                                i,
+                                j);
+        }
     }
 }
 

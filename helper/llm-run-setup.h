@@ -5,9 +5,12 @@
 
 #include "llm-simulation-outputs.h"
 #include "llm-transport-setting.h"
+#include "ns3/llm-link-trace.h"
 #include "ns3/llm-scenario.h"
+#include "ns3/node-container.h"
 
 #include <cstdint>
+#include <vector>
 
 namespace ns3
 {
@@ -109,6 +112,47 @@ class LlmRunSetup
      * @param outputs the files (empty ones: nothing)
      */
     static void EnablePacketTraces(const LlmSimulationOutputs& outputs);
+
+    /**
+     * @brief Refuse a link trace a run of this scenario and setting cannot follow: a link the
+     *        scenario does not have, or a D2D link carried over Wi-Fi (whose rate the PHY sets).
+     * @param trace the trace
+     * @param scenario the simulated scenario (shared servers and links)
+     * @param setting the transport setting (its D2D medium)
+     * @throws LlmInputError naming the trace, the line and the link
+     */
+    static void CheckLinkTrace(const LlmLinkTrace& trace,
+                               const LlmScenario& scenario,
+                               const LlmTransportSetting& setting);
+
+    /// What a link trace did in a run.
+    struct LinkTraceCounts
+    {
+        uint64_t links{0};          //!< Links the trace names
+        uint64_t linksSimulated{0}; //!< Of those, links the run built
+        uint64_t rateChanges{0};    //!< DataRate changes made during the run (so far)
+    };
+
+    /**
+     * @brief Set the trace's rows at 0 s and schedule its later ones: each changes the
+     *        point-to-point device's DataRate from its next packet on and, at the same instant,
+     *        the rate every placement's UDP senders pace at on that link
+     *        (LlmPlacementHelper::SetPacingRate). Rows of links the run did not build change
+     *        nothing (counted apart).
+     * @param trace the trace (empty: nothing)
+     * @param scenario the simulated scenario (server i is node i of servers)
+     * @param servers the server nodes
+     * @param placements the placements whose senders pace (they must outlive the run)
+     * @param requireEveryLink refuse a traced link without a device (nodes the caller built)
+     * @param counts filled now and during the run (it must outlive the run)
+     * @throws LlmInputError if requireEveryLink and a traced link has no point-to-point device
+     */
+    static void ApplyLinkTrace(const LlmLinkTrace& trace,
+                               const LlmScenario& scenario,
+                               const NodeContainer& servers,
+                               const std::vector<LlmPlacementHelper*>& placements,
+                               bool requireEveryLink,
+                               LinkTraceCounts& counts);
 
     /**
      * @brief Count drops on every device and queue disc of every node (after the nodes are

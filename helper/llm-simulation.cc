@@ -58,48 +58,6 @@ NS_LOG_COMPONENT_DEFINE("LlmSimulation");
 namespace
 {
 
-/// The point-to-point device of node a on a link to node b (null: no such link).
-Ptr<PointToPointNetDevice>
-FindP2pDevice(Ptr<Node> a, Ptr<Node> b)
-{
-    for (uint32_t d = 0; d < a->GetNDevices(); ++d)
-    {
-        Ptr<PointToPointNetDevice> dev = DynamicCast<PointToPointNetDevice>(a->GetDevice(d));
-        Ptr<PointToPointChannel> channel =
-            dev ? DynamicCast<PointToPointChannel>(dev->GetChannel()) : nullptr;
-        if (!channel)
-        {
-            continue;
-        }
-        for (std::size_t k = 0; k < channel->GetNDevices(); ++k)
-        {
-            Ptr<NetDevice> other = channel->GetDevice(k);
-            if (other != dev && other->GetNode() == b)
-            {
-                return dev;
-            }
-        }
-    }
-    return nullptr;
-}
-
-/// A row of the link trace: the device sends at the new rate from its next packet on, and the
-/// UDP senders on server i pace their messages to server j at it.
-void
-ChangeRate(Ptr<PointToPointNetDevice> device,
-           DataRate rate,
-           uint64_t* changes,
-           LlmPlacementHelper* placement,
-           uint32_t i,
-           uint32_t j)
-{
-    NS_LOG_INFO("link trace: node " << device->GetNode()->GetId() << " device "
-                                    << device->GetIfIndex() << " now sends at " << rate);
-    device->SetDataRate(rate);
-    placement->SetPacingRate(i, j, static_cast<double>(rate.GetBitRate()));
-    ++*changes;
-}
-
 /**
  * A server's node goes down or comes back: every IPv4 interface but the loopback (a down
  * interface drops what the node sends and receives, on any device: point-to-point, CSMA,
@@ -883,108 +841,8 @@ LlmSimulation::SetNodes(const NodeContainer& servers, Ptr<Node> client)
 void
 LlmSimulation::SetLinkTrace(const LlmLinkTrace& trace)
 {
-    const std::string source = trace.GetSource().empty() ? "link trace" : trace.GetSource();
-    std::map<std::pair<std::string, std::string>, std::size_t> firstLine;
-    for (const LlmLinkTrace::Row& row : trace.GetRows())
-    {
-        firstLine.insert({{row.from, row.to}, row.line});
-    }
-    for (const auto& [link, line] : firstLine)
-    {
-        const std::string field = line ? "line " + std::to_string(line) : std::string();
-        const auto i = m_scenario.FindServer(link.first);
-        const auto j = m_scenario.FindServer(link.second);
-        const bool exists = i && j
-                            && std::any_of(m_scenario.GetLinks().begin(),
-                                           m_scenario.GetLinks().end(),
-                                           [&link = link](const LlmLink& l) {
-                                               return l.from == link.first && l.to == link.second;
-                                           });
-        if (!exists)
-        {
-            throw LlmInputError(source,
-                                field,
-                                "the simulated scenario has no link " + link.first + " -> "
-                                    + link.second);
-        }
-        if (m_setting.d2d != "p2p" && m_scenario.IsD2d(*i, *j))
-        {
-            throw LlmInputError(source,
-                                field,
-                                link.first + " -> " + link.second
-                                    + " is a D2D link, carried over Wi-Fi (d2d=" + m_setting.d2d
-                                    + "), whose rate the PHY sets: a trace changes point-to-point "
-                                      "links only (with Wi-Fi, the WAN links to the cloud); "
-                                      "simulate it with d2d=p2p");
-        }
-    }
+    LlmRunSetup::CheckLinkTrace(trace, m_scenario, m_setting);
     m_linkTrace = trace;
-}
-
-void
-LlmSimulation::ApplyLinkTrace(const NodeContainer& servers,
-                              LlmPlacementHelper& placement,
-                              LlmSimulationResult& r) const
-{
-    if (m_linkTrace.IsEmpty())
-    {
-        return;
-    }
-    r.linkTraceSource = m_linkTrace.GetSource();
-    r.linkTraceRows = m_linkTrace.GetRows().size();
-    // Per traced link: the device at i on the link to j and the rate it sends at (null: the run
-    // did not build the link).
-    std::map<std::pair<std::string, std::string>, std::pair<Ptr<PointToPointNetDevice>, uint64_t>>
-        devices;
-    for (const auto& [from, to] : m_linkTrace.GetLinks())
-    {
-        ++r.linkTraceLinks;
-        Ptr<PointToPointNetDevice> device = FindP2pDevice(servers.Get(*m_scenario.FindServer(from)),
-                                                          servers.Get(*m_scenario.FindServer(to)));
-        uint64_t rate = 0;
-        if (device)
-        {
-            ++r.linkTraceLinksSimulated;
-            DataRateValue v;
-            device->GetAttribute("DataRate", v);
-            rate = v.Get().GetBitRate();
-        }
-        else if (m_servers.GetN() > 0)
-        {
-            throw LlmInputError(m_linkTrace.GetSource(),
-                                "",
-                                "no point-to-point link joins the nodes of " + from + " and " + to
-                                    + " (a trace changes point-to-point devices' DataRate)");
-        }
-        devices[{from, to}] = {device, rate};
-    }
-    for (const LlmLinkTrace::Row& row : m_linkTrace.GetRows())
-    {
-        auto& [device, current] = devices[{row.from, row.to}];
-        const uint64_t rate = static_cast<uint64_t>(std::llround(row.bps));
-        if (!device || rate == current)
-        {
-            continue;
-        }
-        current = rate;
-        const auto i = static_cast<uint32_t>(*m_scenario.FindServer(row.from));
-        const auto j = static_cast<uint32_t>(*m_scenario.FindServer(row.to));
-        if (row.timeSeconds == 0)
-        {
-            ChangeRate(device, DataRate(rate), &r.linkRateChanges, &placement, i, j);
-        }
-        else
-        {
-            Simulator::Schedule(Seconds(row.timeSeconds),
-                                &ChangeRate,
-                                device,
-                                DataRate(rate),
-                                &r.linkRateChanges,
-                                &placement,
-                                i,
-                                j);
-        }
-    }
 }
 
 void
@@ -1221,7 +1079,18 @@ LlmSimulation::Run()
     // Wi-Fi retry limit (FlowMonitor calls a packet lost only 10 s after it was sent).
     LlmRunSetup::Drops drops;
     LlmRunSetup::ConnectDrops(drops);
-    ApplyLinkTrace(servers, placement, r);
+    LlmRunSetup::LinkTraceCounts traceCounts;
+    if (!m_linkTrace.IsEmpty())
+    {
+        r.linkTraceSource = m_linkTrace.GetSource();
+        r.linkTraceRows = m_linkTrace.GetRows().size();
+    }
+    LlmRunSetup::ApplyLinkTrace(m_linkTrace,
+                                m_scenario,
+                                servers,
+                                {&placement},
+                                m_servers.GetN() > 0,
+                                traceCounts);
 
     LlmRunSetup::EnablePacketTraces(m_outputs);
     if (!m_outputs.netAnimXml.empty())
@@ -1271,6 +1140,9 @@ LlmSimulation::Run()
     r.dropsCorrupted = drops.corrupted;
     r.dropsQueue = drops.queue;
     r.dropsWifi = drops.wifi;
+    r.linkTraceLinks = traceCounts.links;
+    r.linkTraceLinksSimulated = traceCounts.linksSimulated;
+    r.linkRateChanges = traceCounts.rateChanges;
     r.events = Simulator::GetEventCount();
     r.endSeconds = Simulator::Now().GetSeconds();
 

@@ -282,15 +282,6 @@ class LlmSimulation
      * delay against the transport (window = socket buffer over the RTT, latency, headers).
      */
     std::string SlowTransferCause(std::size_t from, std::size_t to) const;
-    /**
-     * Set the rows at time 0 and schedule the later changes of the link trace on the
-     * point-to-point devices between the server nodes, and on the rates the placement's UDP
-     * senders pace at.
-     */
-    void ApplyLinkTrace(const NodeContainer& servers,
-                        LlmPlacementHelper& placement,
-                        LlmSimulationResult& r) const;
-
     LlmScenario m_scenario;         //!< Scenario, with the setting's delays applied
     double m_limit{0};              //!< Safety limit of simulated time, s
     double m_tokenDelaySeconds{0};  //!< Propagation delay a token's messages may cross, s

@@ -769,6 +769,81 @@ class LlmMultiOutputsTestCase : public TestCase
 
 /**
  * @ingroup edge-llm-tests
+ * Several models under a link trace: a trace that never changes a rate gives the run without
+ * one, event for event; slowing the link only model a crosses slows a and not b; over UDP with
+ * short queues, every model's senders pace at the new rate (no queue drop).
+ */
+class LlmMultiLinkTraceTestCase : public TestCase
+{
+  public:
+    LlmMultiLinkTraceTestCase()
+        : TestCase("Several models under a link trace: constant = none, the slowed model only")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const LlmScenario s = Infrastructure(4, 3, {{0, 1}, {0, 2}}, 4, 200000);
+        const LlmMultiScenario multi = Multi(s, {Tenant("a", s, 1), Tenant("b", s, 1)});
+        const std::vector<LlmPlan> plans = {HandPlan({0, 0, 1, 1}), HandPlan({2, 2, 0, 0})};
+        const auto run = [&](const std::string& transport, const std::string& rows) {
+            LlmTransportSetting t = Setting(transport);
+            t.queueSize = "10p";
+            LlmMultiSimulation sim(multi, plans, t);
+            sim.SetRngRun(1);
+            if (!rows.empty())
+            {
+                sim.SetLinkTrace(LlmLinkTrace::Parse("time_s,from,to,bps\n" + rows, "t.csv", s));
+            }
+            return sim.Run();
+        };
+        for (const std::string transport : {"tcp", "udp"})
+        {
+            const LlmMultiSimulationResult none = run(transport, "");
+            const LlmMultiSimulationResult same = run(transport, "0,s0,s1,1e8\n0.01,s0,s1,1e8\n");
+            NS_TEST_ASSERT_MSG_EQ(same.events, none.events, transport << ": same events");
+            NS_TEST_ASSERT_MSG_EQ(same.bytesSent, none.bytesSent, "same bytes");
+            NS_TEST_ASSERT_MSG_EQ(same.linkRateChanges, 0, "no rate changed");
+            NS_TEST_ASSERT_MSG_EQ(same.models[0].simulatedSeconds,
+                                  none.models[0].simulatedSeconds,
+                                  "same time");
+            // s0 -> s1 is a's link only: 8x slower from the start.
+            const LlmMultiSimulationResult slow = run(transport, "0,s0,s1,1.25e7\n");
+            NS_TEST_ASSERT_MSG_EQ(slow.GetTokensCompleted(), slow.GetTokensRequested(), "all");
+            NS_TEST_ASSERT_MSG_GT(slow.linkRateChanges, 0, "changed");
+            NS_TEST_ASSERT_MSG_GT(slow.models[0].simulatedSeconds,
+                                  none.models[0].simulatedSeconds * 1.5,
+                                  transport << ": a crosses the slowed link");
+            NS_TEST_ASSERT_MSG_EQ_TOL(slow.models[1].simulatedSeconds,
+                                      none.models[1].simulatedSeconds,
+                                      0.05 * none.models[1].simulatedSeconds,
+                                      "b does not");
+            if (transport == "udp")
+            {
+                // (TCP probes for bandwidth and fills short queues; UDP is paced.)
+                NS_TEST_ASSERT_MSG_EQ(slow.dropsQueue, 0, "udp: paced at the new rate, no drop");
+            }
+            NS_TEST_ASSERT_MSG_EQ((slow.ToJson().find("\"rate_changes\"") != std::string::npos),
+                                  true,
+                                  "reported");
+        }
+        bool refused = false;
+        try
+        {
+            LlmMultiSimulation(multi, plans, Setting("tcp"))
+                .SetLinkTrace(LlmLinkTrace::Parse("time_s,from,to,bps\n0,s1,s2,1e6\n", "t.csv", s));
+        }
+        catch (const LlmInputError& e)
+        {
+            refused = std::string(e.what()).find("t.csv") != std::string::npos;
+        }
+        NS_TEST_ASSERT_MSG_EQ(refused, true, "a link the scenario does not have");
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
  * Several-model simulation suite.
  */
 class LlmMultiSimulationTestSuite : public TestSuite
@@ -786,6 +861,7 @@ class LlmMultiSimulationTestSuite : public TestSuite
         AddTestCase(new LlmMultiArrivalTestCase());
         AddTestCase(new LlmMultiProgramTestCase());
         AddTestCase(new LlmMultiOutputsTestCase());
+        AddTestCase(new LlmMultiLinkTraceTestCase());
     }
 };
 
