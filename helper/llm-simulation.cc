@@ -214,11 +214,15 @@ class ReplacementRunner
             const double remaining =
                 static_cast<double>(m_requested - done) / static_cast<double>(m_requested);
             const LlmPlacement running = Running();
+            // A switch replays the unfinished requests' earlier tokens (KV rebuild).
+            const double replayShare =
+                static_cast<double>(c->GetTokensToReplay()) / m_scenario.GetWorkload().tokens;
             const LlmReplacementPolicy::Decision d =
                 m_policy.Check(now,
                                LlmReplacementPolicy::ScenarioAt(m_scenario, m_trace, now),
                                running,
-                               remaining);
+                               remaining,
+                               replayShare);
             ++m_r->replacementChecks;
             NS_LOG_INFO("re-placement check at " << now << " s: " << d.reason);
             if (d.migrate)

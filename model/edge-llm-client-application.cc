@@ -195,6 +195,17 @@ EdgeLlmClientApplication::GetTokensCompleted() const
 }
 
 uint64_t
+EdgeLlmClientApplication::GetTokensToReplay() const
+{
+    uint64_t tokens = 0;
+    for (const Request& r : m_state)
+    {
+        tokens += r.begun && !r.finished ? r.nextToken : 0;
+    }
+    return tokens;
+}
+
+uint64_t
 EdgeLlmClientApplication::GetTokensFailed() const
 {
     return m_failed;

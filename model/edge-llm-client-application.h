@@ -108,6 +108,9 @@ class EdgeLlmClientApplication : public Application
     uint64_t GetTokensCompleted() const;
     /// @return tokens reported failed
     uint64_t GetTokensFailed() const;
+    /// @return the tokens a switch of pipeline now would replay: Σ over the begun, unfinished
+    ///         requests of the tokens before the one in flight
+    uint64_t GetTokensToReplay() const;
 
     /**
      * @brief Failed tokens by reason: "timeout" (TokenTimeout expired), "lost" (a server

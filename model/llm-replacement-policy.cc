@@ -225,7 +225,8 @@ LlmReplacementPolicy::Decision
 LlmReplacementPolicy::Check(double now,
                             const LlmScenario& current,
                             const LlmPlacement& running,
-                            double remainingFraction)
+                            double remainingFraction,
+                            double replayShare)
 {
     Decision d;
     const LlmCostModel model(current);
@@ -248,10 +249,11 @@ LlmReplacementPolicy::Check(double now,
         MigrationSeconds(model, running, d.plan.placement, &d.migrationBytes, &d.layersMoved);
     const double f = std::clamp(remainingFraction, 0.0, 1.0);
     const double saving = (d.currentSeconds - d.bestSeconds) * f;
+    d.replaySeconds = std::max(replayShare, 0.0) * d.bestSeconds;
     std::ostringstream why;
     why << "T_cur " << d.currentSeconds << " s, T_best " << d.bestSeconds << " s, move "
-        << d.layersMoved << " layers in " << d.migrationSeconds << " s, saves " << saving
-        << " s over the rest";
+        << d.layersMoved << " layers in " << d.migrationSeconds << " s, replay " << d.replaySeconds
+        << " s, saves " << saving << " s over the rest";
     if (d.layersMoved == 0 || !(d.bestSeconds < d.currentSeconds))
     {
         d.reason = why.str() + ": the running plan is (still) best";
@@ -278,9 +280,9 @@ LlmReplacementPolicy::Check(double now,
             return d;
         }
     }
-    if (!(saving > d.migrationSeconds))
+    if (!(saving > d.migrationSeconds + d.replaySeconds))
     {
-        d.reason = why.str() + ": not worth its migration";
+        d.reason = why.str() + ": not worth its migration and replay";
         return d;
     }
     d.migrate = true;

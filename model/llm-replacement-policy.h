@@ -67,6 +67,7 @@ class LlmReplacementPolicy
         double currentSeconds{0};   //!< T_cur: the running placement under Ω(t), s
         double bestSeconds{0};      //!< T_best: the re-solved plan under Ω(t), s (0: unsolved)
         double migrationSeconds{0}; //!< M: weight transfer time of the move, s
+        double replaySeconds{0};    //!< R: rebuilding the KV caches on the new plan, s
         uint64_t migrationBytes{0}; //!< Weight bytes the move sends
         uint32_t layersMoved{0};    //!< Layers whose server or bits change
         std::string reason;         //!< Why (not) migrate, for the log and the run report
@@ -94,12 +95,18 @@ class LlmReplacementPolicy
      * @param current the scenario with Ω_ij(now) (ScenarioAt)
      * @param running the running placement
      * @param remainingFraction f: share of the run's tokens still to come, in [0, 1]
+     * @param replayShare ρ: the tokens a switch now would replay (the unfinished requests'
+     *        tokens already generated) over n. A switch rebuilds their KV caches on the new
+     *        servers by running them through the new pipeline, R = ρ · T_best (eq. 1 charges a
+     *        replayed token what it charges a generated one); a move is worth it only when its
+     *        saving exceeds M + R
      * @return the decision; after a migration the caller runs the new plan
      */
     Decision Check(double now,
                    const LlmScenario& current,
                    const LlmPlacement& running,
-                   double remainingFraction);
+                   double remainingFraction,
+                   double replayShare = 0);
 
     /**
      * @brief The scenario with every traced link at its rate at time t.

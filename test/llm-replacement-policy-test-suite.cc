@@ -253,6 +253,20 @@ class LlmReplacementDecisionTestCase : public TestCase
             const double f = 0.5 * d.migrationSeconds / (d.currentSeconds - d.bestSeconds);
             const auto e = late.Check(20, at20, running, f);
             NS_TEST_ASSERT_MSG_EQ(e.migrate, false, "not worth it with little left");
+            // Worth its weights, not its KV replay: the tokens already generated are replayed
+            // on the new plan at T_best per n of them.
+            const double saving = d.currentSeconds - d.bestSeconds;
+            const double rho = 1.5 * (saving - d.migrationSeconds) / d.bestSeconds;
+            LlmReplacementPolicy replaying(LlmReplacementPolicy::Parse("periodic:10", "x"),
+                                           *solver);
+            const auto g = replaying.Check(20, at20, running, 1.0, rho);
+            NS_TEST_ASSERT_MSG_EQ(g.migrate, false, "not worth its replay");
+            NS_TEST_ASSERT_MSG_EQ_TOL(g.replaySeconds, rho * g.bestSeconds, 1e-9, "R = rho T_best");
+            NS_TEST_ASSERT_MSG_EQ((g.reason.find("replay") != std::string::npos), true, g.reason);
+            LlmReplacementPolicy cheap(LlmReplacementPolicy::Parse("periodic:10", "x"), *solver);
+            NS_TEST_ASSERT_MSG_EQ(cheap.Check(20, at20, running, 1.0, rho / 3).migrate,
+                                  true,
+                                  "a replay the saving still covers");
         }
         {
             LlmReplacementPolicy threshold(LlmReplacementPolicy::Parse("threshold:10:0.1:2:0", "x"),
