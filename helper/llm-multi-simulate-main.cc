@@ -65,9 +65,6 @@ RefusedOneModelOptions()
         {{"link-trace-random", "replace"},
          "several models follow a CSV link trace (--link-trace=FILE) with their plans fixed; a "
          "random trace and re-placement are simulated for one model only so far"},
-        {{"fail", "fail-mtbf", "fail-timeout"},
-         "server failures are simulated for one model only so far: run that model from a "
-         "version-1 scenario"},
     };
     return refused;
 }
@@ -130,7 +127,9 @@ LlmMultiSimulateMain(int argc, char* argv[], const std::string& program)
     cmd.Usage("Place several LLMs on shared edge servers (joint GLPK ILP or sequential "
               "DILEMMA) and simulate them together in ns-3: per model the analytic T_m beside "
               "the simulated completion, per server busy time and queueing.");
-    LlmProgramOptions options(cmd, LlmProgramOptions::TRANSPORT | LlmProgramOptions::OUTPUTS);
+    LlmProgramOptions options(cmd,
+                              LlmProgramOptions::TRANSPORT | LlmProgramOptions::OUTPUTS
+                                  | LlmProgramOptions::FAILURES);
     std::string scenarioFile;
     std::string solver = "joint-ilp";
     std::string objective = "max";
@@ -261,6 +260,19 @@ LlmMultiSimulateMain(int argc, char* argv[], const std::string& program)
         if (!linkTrace.empty())
         {
             simulation.SetLinkTrace(LlmLinkTrace::Load(linkTrace, scenario.GetInfrastructure()));
+        }
+        // Failures: drawn up to 10 x the models' work by default (--fail-mtbf's horizon).
+        LlmPlan work;
+        for (std::size_t m = 0; m < plan.models.size(); ++m)
+        {
+            work.objective += plan.models[m].objective * scenario.GetTenants()[m].arrival.requests;
+        }
+        const LlmFailureSchedule failures =
+            options.MakeFailureSchedule(scenario.GetInfrastructure(), work);
+        if (!failures.IsEmpty())
+        {
+            // Each model re-plans alone with the version-1 ILP on what the others leave.
+            simulation.SetFailureSchedule(failures, options.GetFailureTimeout(), "ilp");
         }
         simulation.SetDiscipline(discipline == "fifo" ? LlmComputeQueue::FIFO
                                                       : LlmComputeQueue::ROUND_ROBIN);

@@ -39,9 +39,12 @@ LlmMultiScenario LlmMultiBuiltInScenario(std::size_t models, uint32_t tokens, ui
  * and --discipline=fifo|round-robin; prints the result and writes --output=run.json
  * (LlmMultiSimulationResult::ToJson plus "plan": the joint plan). ns-3's --RngRun seeds the
  * arrival processes; --pcap, --ascii and --flowmon-xml write the run's packet-level files;
- * --link-trace=CSV changes the links' rates during the run (the joint plan stays).
+ * --link-trace=CSV changes the links' rates during the run (the joint plan stays); --fail,
+ * --fail-mtbf and --fail-timeout make servers fail (each model re-plans alone with the ILP on
+ * the storage the others leave, LlmMultiSimulation::SetFailureSchedule).
  * The one-model options of edge-llm-simulate (--tokens, --plan, --netanim,
- * --fail, --link-trace, ...) are refused by name, saying where the setting lives instead.
+ * --link-trace-random, --replace, ...) are refused by name, saying where the setting lives
+ * instead.
  * @param argc argument count
  * @param argv arguments
  * @param program the program name used in messages

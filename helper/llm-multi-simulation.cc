@@ -12,6 +12,7 @@
 #include "ns3/flow-monitor.h"
 #include "ns3/llm-cost-model.h"
 #include "ns3/llm-input-error.h"
+#include "ns3/llm-solver-factory.h"
 #include "ns3/llm-text-parse.h"
 #include "ns3/log.h"
 #include "ns3/names.h"
@@ -232,6 +233,28 @@ LlmMultiSimulationResult::ToText() const
                   static_cast<unsigned long long>(events),
                   stoppedBySafetyLimit ? " (stopped at the safety limit)" : "");
     out += buf;
+    if (!failureSchedule.empty())
+    {
+        std::snprintf(buf,
+                      sizeof(buf),
+                      "Server failures: %llu failed, %llu repaired; failure timeout %.6g s; "
+                      "schedule ",
+                      static_cast<unsigned long long>(serversFailed),
+                      static_cast<unsigned long long>(serversRepaired),
+                      failureTimeoutSeconds);
+        out += buf + failureSchedule.substr(0, 300) + (failureSchedule.size() > 300 ? "..." : "")
+               + "\n";
+        for (const Model& m : models)
+        {
+            std::snprintf(buf,
+                          sizeof(buf),
+                          "  %s: %u re-plans, replay %.6g s\n",
+                          m.name.c_str(),
+                          m.replans,
+                          m.replaySeconds);
+            out += buf;
+        }
+    }
     if (!linkTraceSource.empty())
     {
         std::snprintf(buf,
@@ -270,6 +293,8 @@ LlmMultiSimulationResult::ToJson() const
                                {"tokens_completed", m.tokensCompleted},
                                {"tokens_failed", m.tokensFailed},
                                {"failures", m.failures},
+                               {"replans", m.replans},
+                               {"replay_s", m.replaySeconds},
                                {"servers", m.servers}});
     }
     j["servers"] = nlohmann::ordered_json::array();
@@ -306,6 +331,13 @@ LlmMultiSimulationResult::ToJson() const
     j["end_s"] = endSeconds;
     j["stopped_by_safety_limit"] = stoppedBySafetyLimit;
     j["safety_limit_s"] = safetyLimitSeconds;
+    if (!failureSchedule.empty())
+    {
+        j["server_failures"] = {{"schedule", failureSchedule},
+                                {"failed", serversFailed},
+                                {"repaired", serversRepaired},
+                                {"failure_timeout_s", failureTimeoutSeconds}};
+    }
     if (!linkTraceSource.empty())
     {
         j["link_trace"] = {{"source", linkTraceSource},
@@ -423,6 +455,31 @@ LlmMultiSimulation::SetDiscipline(LlmComputeQueue::Discipline discipline)
 }
 
 void
+LlmMultiSimulation::SetFailureSchedule(const LlmFailureSchedule& schedule,
+                                       double failureTimeoutSeconds,
+                                       const std::string& solver)
+{
+    const std::string source = schedule.GetSource().empty() ? "failures" : schedule.GetSource();
+    for (const LlmFailureSchedule::Failure& f : schedule.GetFailures())
+    {
+        if (!m_infrastructure.FindServer(f.server))
+        {
+            throw LlmInputError(source,
+                                f.item.empty() ? "server" : f.item,
+                                "expected a server of the scenario, got \"" + f.server + "\"");
+        }
+    }
+    if (!(failureTimeoutSeconds >= 0))
+    {
+        throw LlmInputError(source, "timeout", "expected a failure timeout >= 0 s");
+    }
+    LlmSolverFactory::Create(solver); // refuses an unknown name
+    m_failures = schedule;
+    m_failureTimeout = failureTimeoutSeconds;
+    m_replanSolver = solver;
+}
+
+void
 LlmMultiSimulation::SetLinkTrace(const LlmLinkTrace& trace)
 {
     LlmRunSetup::CheckLinkTrace(trace, m_infrastructure, m_setting);
@@ -504,7 +561,7 @@ LlmMultiSimulation::Run()
             }
             userOf[m] = it->second;
         }
-        if (!t.allLinks)
+        if (!t.allLinks && m_failures.IsEmpty()) // (a re-plan may need any link)
         {
             const auto& first = m_infrastructure.GetServers()[m_plans[m].placement.front().server];
             topology.AddPlanLinks(m_plans[m],
@@ -534,6 +591,23 @@ LlmMultiSimulation::Run()
     }
     const double tokenDelay =
         LlmRunSetup::MaxDelay(m_infrastructure, t); // per hop; times the hops below
+    const bool failures = !m_failures.IsEmpty();
+    std::size_t maxHops = 0;
+    uint32_t minTokens = UINT32_MAX;
+    for (std::size_t m = 0; m < count; ++m)
+    {
+        maxHops = std::max(maxHops, m_plans[m].placement.size() + 2);
+        minTokens = std::min(minTokens, m_models[m].GetWorkload().tokens);
+    }
+    // The clients' failure timeout: three times a token's share of the work of every model
+    // (a token may wait behind all) plus the propagation delays its messages cross.
+    const double failureTimeout =
+        !failures ? 0.0
+        : m_failureTimeout > 0
+            ? m_failureTimeout
+            : std::max(0.01,
+                       3 * (workSeconds / minTokens + static_cast<double>(maxHops) * tokenDelay)
+                           * slowdown);
     for (std::size_t m = 0; m < count; ++m)
     {
         const LlmArrival& a = m_scenario.GetTenants()[m].arrival;
@@ -564,11 +638,12 @@ LlmMultiSimulation::Run()
             const double hops = static_cast<double>(m_plans[m].placement.size()) + 2;
             h->SetClientAttribute(
                 "TokenTimeout",
-                TimeValue(Seconds(LlmRunSetup::UdpTokenTimeout(workSeconds,
-                                                               1,
-                                                               s.GetWorkload().tokens,
-                                                               hops * tokenDelay)
-                                  * slowdown)));
+                TimeValue(Seconds(std::max(LlmRunSetup::UdpTokenTimeout(workSeconds,
+                                                                        1,
+                                                                        s.GetWorkload().tokens,
+                                                                        hops * tokenDelay)
+                                               * slowdown,
+                                           2 * failureTimeout))));
         }
         h->Install(servers, userOf[m] ? topology.GetUser(*userOf[m]) : nullptr);
         h->GetClient()->SetStartTime(MilliSeconds(1) + Seconds(a.startSeconds));
@@ -589,6 +664,44 @@ LlmMultiSimulation::Run()
     for (auto& h : helpers)
     {
         raw.push_back(h.get());
+    }
+    LlmRunSetup::FailureState failureState;
+    if (failures)
+    {
+        for (std::size_t m = 0; m < count; ++m)
+        {
+            LlmPlacementHelper* h = helpers[m].get();
+            h->SetSolver(m_replanSolver);
+            h->EnableFailureRecovery(Seconds(failureTimeout));
+            // A re-plan keeps off the storage the other models' plans in use hold.
+            h->SetStorageInUse([&raw, m]() {
+                std::vector<double> used;
+                for (std::size_t k = 0; k < raw.size(); ++k)
+                {
+                    if (k == m)
+                    {
+                        continue;
+                    }
+                    const std::vector<double> theirs = raw[k]->GetStorageUsed();
+                    used.resize(std::max(used.size(), theirs.size()), 0.0);
+                    for (std::size_t i = 0; i < theirs.size(); ++i)
+                    {
+                        used[i] += theirs[i];
+                    }
+                }
+                return used;
+            });
+            LlmRunRecorder* recorder = recorders[m].get();
+            h->AddServerStartedCallback([recorder](uint32_t, Ptr<EdgeLlmServerApplication> app) {
+                recorder->ConnectServer(app);
+            });
+        }
+        LlmRunSetup::ScheduleFailures(m_failures,
+                                      m_infrastructure,
+                                      servers,
+                                      raw,
+                                      t.d2d == "p2p",
+                                      failureState);
     }
     LlmRunSetup::LinkTraceCounts traceCounts;
     LlmRunSetup::ApplyLinkTrace(m_linkTrace, m_infrastructure, servers, raw, false, traceCounts);
@@ -629,6 +742,8 @@ LlmMultiSimulation::Run()
         mr.tokensCompleted = c->GetTokensCompleted();
         mr.tokensFailed = c->GetTokensFailed();
         mr.failures = c->GetFailureCounts();
+        mr.replans = c->GetReplans();
+        mr.replaySeconds = c->GetReplayTime().GetSeconds();
         // Token conservation: a token neither completed nor failed at the end was cut off.
         const uint64_t unfinished =
             mr.tokensRequested - std::min(mr.tokensRequested, mr.tokensCompleted + mr.tokensFailed);
@@ -673,12 +788,13 @@ LlmMultiSimulation::Run()
             {
                 continue; // not a model's server application
             }
-            LlmMultiSimulationResult::ServerModel sm;
-            sm.jobs = st.jobs;
-            sm.busySeconds = st.busySeconds;
-            sm.queueingMeanSeconds = st.GetMeanQueueingSeconds();
-            sm.queueingMaxSeconds = st.queueingMaxSeconds;
-            sr.models[m] = sm;
+            // A model's server applications of every epoch (re-plans listen on new ports).
+            LlmMultiSimulationResult::ServerModel& sm = sr.models[m];
+            const double before = sm.queueingMeanSeconds * sm.jobs;
+            sm.jobs += st.jobs;
+            sm.busySeconds += st.busySeconds;
+            sm.queueingMeanSeconds = sm.jobs > 0 ? (before + st.queueingSumSeconds) / sm.jobs : 0.0;
+            sm.queueingMaxSeconds = std::max(sm.queueingMaxSeconds, st.queueingMaxSeconds);
             sr.jobs += st.jobs;
             queueing += st.queueingSumSeconds;
             sr.queueingMaxSeconds = std::max(sr.queueingMaxSeconds, st.queueingMaxSeconds);
@@ -698,6 +814,13 @@ LlmMultiSimulation::Run()
     r.dropsCorrupted = drops.corrupted;
     r.dropsQueue = drops.queue;
     r.dropsWifi = drops.wifi;
+    if (failures)
+    {
+        r.failureSchedule = m_failures.ToText();
+        r.failureTimeoutSeconds = failureTimeout;
+        r.serversFailed = failureState.failed;
+        r.serversRepaired = failureState.repaired;
+    }
     r.linkTraceSource = m_linkTrace.IsEmpty() ? "" : m_linkTrace.GetSource();
     r.linkTraceLinks = traceCounts.links;
     r.linkTraceLinksSimulated = traceCounts.linksSimulated;

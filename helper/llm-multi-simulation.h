@@ -7,6 +7,7 @@
 #include "llm-simulation-outputs.h"
 #include "llm-transport-setting.h"
 #include "ns3/llm-compute-queue.h"
+#include "ns3/llm-failure-schedule.h"
 #include "ns3/llm-link-trace.h"
 #include "ns3/llm-multi-scenario.h"
 #include "ns3/llm-placement-solver.h"
@@ -42,6 +43,8 @@ struct LlmMultiSimulationResult
         double simulatedComputeSeconds{0};  //!< Σ of its simulated layer compute
         double simulatedTransferSeconds{0}; //!< Σ of its simulated layer transfers
         double meanTokenLatencySeconds{0};  //!< Mean latency of its completed tokens, s
+        uint32_t replans{0};                //!< Re-plans after server failures
+        double replaySeconds{0};            //!< Simulated time spent replaying its KV state, s
         uint64_t tokensRequested{0};        //!< requests × n
         uint64_t tokensCompleted{0};        //!< Tokens whose result arrived
         uint64_t tokensFailed{0};           //!< Tokens failed, cut-off ones included
@@ -88,6 +91,10 @@ struct LlmMultiSimulationResult
     double endSeconds{0};                //!< Simulated time when the run ended, s
     bool stoppedBySafetyLimit{false};    //!< The run hit its simulated-time safety limit
     double safetyLimitSeconds{0};        //!< That limit, s
+    std::string failureSchedule;         //!< The failure schedule as items (empty: none)
+    double failureTimeoutSeconds{0};     //!< The clients' FailureTimeout, s
+    uint64_t serversFailed{0};           //!< Server failures applied before the run ended
+    uint64_t serversRepaired{0};         //!< Repairs applied before the run ended
     std::string linkTraceSource;         //!< The link trace's file (empty: no trace)
     uint64_t linkTraceLinks{0};          //!< Links the trace names
     uint64_t linkTraceLinksSimulated{0}; //!< Of those, links the run built
@@ -188,6 +195,24 @@ class LlmMultiSimulation
     void SetLinkTrace(const LlmLinkTrace& trace);
 
     /**
+     * @brief Servers that fail during the run (LlmRunSetup::ScheduleFailures): the node goes
+     *        down and every model's server application on it crashes. Each model's client
+     *        detects it by its FailureTimeout and re-plans alone with `solver` on the servers
+     *        still up and the storage the other models leave there (their plans in use at that
+     *        moment), then replays its requests' earlier tokens; a model whose re-plan finds
+     *        no placement reports its remaining tokens failed (no-path). The run builds every
+     *        link of the scenario.
+     * @param schedule the failures (servers of the scenario)
+     * @param failureTimeoutSeconds the clients' FailureTimeout, s (0: 3 × (Σ requests × T_m /
+     *        n + the propagation delays of a token))
+     * @param solver the re-plans' solver (LlmSolverFactory name)
+     * @throws LlmInputError if a failure names a server the scenario does not have
+     */
+    void SetFailureSchedule(const LlmFailureSchedule& schedule,
+                            double failureTimeoutSeconds = 0,
+                            const std::string& solver = "ilp");
+
+    /**
      * @brief Packet-level files of the run: pcap per device, an ASCII trace, FlowMonitor XML.
      * @param outputs the files (netAnimXml, tokenCsv and placementCsv must be empty: a
      *        several-model run has no single placement or token table)
@@ -221,6 +246,9 @@ class LlmMultiSimulation
     LlmTransportSetting m_setting;     //!< Transport setting
     LlmSimulationOutputs m_outputs;    //!< Packet-level files to write
     LlmLinkTrace m_linkTrace;          //!< Ω_ij(t) (empty: static links)
+    LlmFailureSchedule m_failures;     //!< Server failures (empty: none)
+    double m_failureTimeout{0};        //!< FailureTimeout, s (0: default)
+    std::string m_replanSolver{"ilp"}; //!< The re-plans' solver
     LlmComputeQueue::Discipline m_discipline{LlmComputeQueue::FIFO}; //!< Shared compute order
     double m_limit{0};       //!< Safety limit of simulated time, s
     bool m_hasRngRun{false}; //!< SetRngRun was called

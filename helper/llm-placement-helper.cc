@@ -274,6 +274,32 @@ LlmPlacementHelper::EnableFailureRecovery(Time failureTimeout)
 }
 
 void
+LlmPlacementHelper::SetStorageInUse(std::function<std::vector<double>()> f)
+{
+    m_storageInUse = std::move(f);
+}
+
+std::vector<double>
+LlmPlacementHelper::GetStorageUsed() const
+{
+    std::vector<double> used;
+    if (!m_pipeline)
+    {
+        return used;
+    }
+    used.assign(m_scenario->GetServers().size(), 0.0);
+    for (std::size_t l = 0; l < m_pipeline->stages.size(); ++l)
+    {
+        const LlmPipeline::Stage& st = m_pipeline->stages[l];
+        if (st.server < used.size())
+        {
+            used[st.server] += m_model->StorageBytes(l, st.bits);
+        }
+    }
+    return used;
+}
+
+void
 LlmPlacementHelper::NotifyServerDown(uint32_t i)
 {
     NS_LOG_FUNCTION(i);
@@ -384,11 +410,13 @@ LlmPlacementHelper::Replan(const std::vector<uint32_t>& failed)
     {
         record.failed.push_back(s.GetServers()[i].name);
     }
-    // The scenario without the servers that are down, and its server indices in ours.
+    // The scenario without the servers that are down, and its server indices in ours; with
+    // other LLMs on the servers, each keeps only what they leave of its storage.
     LlmScenario rest = s;
     rest.GetServers().clear();
     rest.GetLinks().clear();
     std::vector<uint32_t> index;
+    const std::vector<double> others = m_storageInUse ? m_storageInUse() : std::vector<double>();
     for (uint32_t i = 0; i < s.GetServers().size(); ++i)
     {
         if (m_down[i])
@@ -397,7 +425,12 @@ LlmPlacementHelper::Replan(const std::vector<uint32_t>& failed)
         }
         else
         {
-            rest.GetServers().push_back(s.GetServers()[i]);
+            LlmServer server = s.GetServers()[i];
+            if (server.storageBytes && i < others.size())
+            {
+                server.storageBytes = std::max(0.0, *server.storageBytes - others[i]);
+            }
+            rest.GetServers().push_back(server);
             index.push_back(i);
         }
     }

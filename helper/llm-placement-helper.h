@@ -162,6 +162,21 @@ class LlmPlacementHelper
     void EnableFailureRecovery(Time failureTimeout);
 
     /**
+     * @brief Storage other LLMs keep on the servers when this placement re-plans: the re-plan
+     *        solves on what is left of each server's κ_i (several LLMs on shared servers).
+     * @param f returns, per server index of the scenario, the bytes in use by others at the
+     *        time of the call (empty function: none)
+     */
+    void SetStorageInUse(std::function<std::vector<double>()> f);
+
+    /**
+     * @brief Bytes of weights the pipeline in use keeps on each server (p_l · b_l / 8 per
+     *        layer, LlmCostModel::StorageBytes).
+     * @return per server index of the scenario (empty before Install)
+     */
+    std::vector<double> GetStorageUsed() const;
+
+    /**
      * @brief A server's node failed now: its server application crashes (queue, job and KV
      *        cache lost). The node's links are the caller's (LlmSimulation takes the node's
      *        interfaces down).
@@ -280,6 +295,7 @@ class LlmPlacementHelper
     std::shared_ptr<LlmCostModel> m_model;                //!< Its cost model
     std::string m_solverName;                             //!< Solver
     LlmSolverOptions m_solverOptions;                     //!< Solver options
+    std::function<std::vector<double>()> m_storageInUse;  //!< Others' bytes per server
     std::optional<LlmPlan> m_plan;                        //!< The plan, once solved
     ObjectFactory m_serverFactory;                        //!< Server applications
     ObjectFactory m_clientFactory;                        //!< Client application

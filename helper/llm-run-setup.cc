@@ -9,6 +9,9 @@
 #include "ns3/data-rate.h"
 #include "ns3/double.h"
 #include "ns3/error-model.h"
+#include "ns3/ipv4-global-routing-helper.h"
+#include "ns3/ipv4-static-routing-helper.h"
+#include "ns3/ipv4.h"
 #include "ns3/llm-input-error.h"
 #include "ns3/node-list.h"
 #include "ns3/packet.h"
@@ -112,6 +115,40 @@ ChangeRate(Ptr<PointToPointNetDevice> device,
         p->SetPacingRate(i, j, static_cast<double>(rate.GetBitRate()));
     }
     ++*changes;
+}
+
+/// A scheduled failure: the node goes down, the server applications on it crash.
+void
+FailServer(std::vector<LlmPlacementHelper*> placements,
+           uint32_t i,
+           Ptr<Node> node,
+           bool routes,
+           std::vector<Ipv4RoutingTableEntry>* saved,
+           uint64_t* count)
+{
+    LlmRunSetup::SetNodeUp(node, false, routes, saved);
+    for (LlmPlacementHelper* p : placements)
+    {
+        p->NotifyServerDown(i);
+    }
+    ++*count;
+}
+
+/// A scheduled repair: the node is back, without the state it held.
+void
+RepairServer(std::vector<LlmPlacementHelper*> placements,
+             uint32_t i,
+             Ptr<Node> node,
+             bool routes,
+             std::vector<Ipv4RoutingTableEntry>* saved,
+             uint64_t* count)
+{
+    LlmRunSetup::SetNodeUp(node, true, routes, saved);
+    for (LlmPlacementHelper* p : placements)
+    {
+        p->NotifyServerUp(i);
+    }
+    ++*count;
 }
 
 /// A run of this process switched packet metadata on (it then stays on).
@@ -272,6 +309,94 @@ LlmRunSetup::ApplyLinkTrace(const LlmLinkTrace& trace,
                                 placements,
                                 i,
                                 j);
+        }
+    }
+}
+
+void
+LlmRunSetup::SetNodeUp(Ptr<Node> node,
+                       bool up,
+                       bool globalRoutes,
+                       std::vector<Ipv4RoutingTableEntry>* saved)
+{
+    Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
+    // A down interface loses the node's static routes through it, and coming up gives back
+    // only its subnet's: keep the host and default routes (Wi-Fi D2D, user nodes) to restore.
+    Ptr<Ipv4StaticRouting> table =
+        ipv4 ? Ipv4StaticRoutingHelper().GetStaticRouting(ipv4) : nullptr;
+    if (table && !up)
+    {
+        saved->clear();
+        for (uint32_t k = 0; k < table->GetNRoutes(); ++k)
+        {
+            const Ipv4RoutingTableEntry route = table->GetRoute(k);
+            if (route.GetInterface() != 0 && (route.IsHost() || route.IsDefault()))
+            {
+                saved->push_back(route);
+            }
+        }
+    }
+    for (uint32_t i = 1; ipv4 && i < ipv4->GetNInterfaces(); ++i)
+    {
+        if (up)
+        {
+            ipv4->SetUp(i);
+        }
+        else
+        {
+            ipv4->SetDown(i);
+        }
+    }
+    if (table && up)
+    {
+        for (const Ipv4RoutingTableEntry& route : *saved)
+        {
+            if (route.IsDefault())
+            {
+                table->SetDefaultRoute(route.GetGateway(), route.GetInterface());
+            }
+            else
+            {
+                table->AddHostRouteTo(route.GetDest(), route.GetGateway(), route.GetInterface());
+            }
+        }
+    }
+    if (globalRoutes)
+    {
+        Ipv4GlobalRoutingHelper::RecomputeRoutingTables();
+    }
+}
+
+void
+LlmRunSetup::ScheduleFailures(const LlmFailureSchedule& schedule,
+                              const LlmScenario& scenario,
+                              const NodeContainer& servers,
+                              const std::vector<LlmPlacementHelper*>& placements,
+                              bool globalRoutes,
+                              FailureState& state)
+{
+    for (const LlmFailureSchedule::Failure& f : schedule.GetFailures())
+    {
+        const uint32_t i = static_cast<uint32_t>(*scenario.FindServer(f.server));
+        std::vector<Ipv4RoutingTableEntry>* saved = &state.savedRoutes[i];
+        Simulator::Schedule(Seconds(f.timeSeconds),
+                            &FailServer,
+                            placements,
+                            i,
+                            servers.Get(i),
+                            globalRoutes,
+                            saved,
+                            &state.failed);
+        if (f.repairSeconds)
+        {
+            Simulator::Schedule(Seconds(f.timeSeconds + *f.repairSeconds),
+                                &RepairServer,
+                                placements,
+                                i,
+                                servers.Get(i),
+                                globalRoutes,
+                                saved,
+                                &state.repaired);
         }
     }
 }

@@ -5,11 +5,15 @@
 
 #include "llm-simulation-outputs.h"
 #include "llm-transport-setting.h"
+#include "ns3/ipv4-routing-table-entry.h"
+#include "ns3/llm-failure-schedule.h"
 #include "ns3/llm-link-trace.h"
 #include "ns3/llm-scenario.h"
 #include "ns3/node-container.h"
+#include "ns3/node.h"
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 namespace ns3
@@ -153,6 +157,48 @@ class LlmRunSetup
                                const std::vector<LlmPlacementHelper*>& placements,
                                bool requireEveryLink,
                                LinkTraceCounts& counts);
+
+    /**
+     * @brief Take a server's node down or back: every IPv4 interface but the loopback (a down
+     *        interface drops what the node sends and receives, on any device), keeping its host
+     *        and default static routes to restore; then the global routes are recomputed.
+     * @param node the node
+     * @param up true to bring it back
+     * @param globalRoutes recompute the global routes (point-to-point D2D)
+     * @param saved the node's saved static routes (filled going down, used coming back)
+     */
+    static void SetNodeUp(Ptr<Node> node,
+                          bool up,
+                          bool globalRoutes,
+                          std::vector<Ipv4RoutingTableEntry>* saved);
+
+    /// What the failures of a run did (it must outlive the run).
+    struct FailureState
+    {
+        uint64_t failed{0};   //!< Failures applied
+        uint64_t repaired{0}; //!< Repairs applied
+        /// Per server: its static routes while down
+        std::map<uint32_t, std::vector<Ipv4RoutingTableEntry>> savedRoutes;
+    };
+
+    /**
+     * @brief Schedule a failure schedule: at each failure the server's node goes down
+     *        (SetNodeUp) and every placement learns it (LlmPlacementHelper::NotifyServerDown:
+     *        its server application there crashes, losing its queue and KV cache); at a repair
+     *        the node comes back without that state (NotifyServerUp).
+     * @param schedule the failures
+     * @param scenario the scenario (server i is node i of servers)
+     * @param servers the server nodes
+     * @param placements every placement on those nodes (one per LLM; they must outlive the run)
+     * @param globalRoutes recompute the global routes at each change
+     * @param state the counts and saved routes (it must outlive the run)
+     */
+    static void ScheduleFailures(const LlmFailureSchedule& schedule,
+                                 const LlmScenario& scenario,
+                                 const NodeContainer& servers,
+                                 const std::vector<LlmPlacementHelper*>& placements,
+                                 bool globalRoutes,
+                                 FailureState& state);
 
     /**
      * @brief Count drops on every device and queue disc of every node (after the nodes are

@@ -58,95 +58,6 @@ NS_LOG_COMPONENT_DEFINE("LlmSimulation");
 namespace
 {
 
-/**
- * A server's node goes down or comes back: every IPv4 interface but the loopback (a down
- * interface drops what the node sends and receives, on any device: point-to-point, CSMA,
- * Wi-Fi); then the global routes are recomputed around it. (A Wi-Fi radio switched off instead
- * would keep its MAC retrying the frames it holds, event after event.)
- */
-void
-SetNodeUp(Ptr<Node> node, bool up, bool globalRoutes, std::vector<Ipv4RoutingTableEntry>* saved)
-{
-    Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
-    // A down interface loses the node's static routes through it, and coming up gives back
-    // only its subnet's: keep the host and default routes (Wi-Fi D2D, user nodes) to restore.
-    Ptr<Ipv4StaticRouting> table =
-        ipv4 ? Ipv4StaticRoutingHelper().GetStaticRouting(ipv4) : nullptr;
-    if (table && !up)
-    {
-        saved->clear();
-        for (uint32_t k = 0; k < table->GetNRoutes(); ++k)
-        {
-            const Ipv4RoutingTableEntry route = table->GetRoute(k);
-            if (route.GetInterface() != 0 && (route.IsHost() || route.IsDefault()))
-            {
-                saved->push_back(route);
-            }
-        }
-    }
-    for (uint32_t i = 1; ipv4 && i < ipv4->GetNInterfaces(); ++i)
-    {
-        if (up)
-        {
-            ipv4->SetUp(i);
-        }
-        else
-        {
-            ipv4->SetDown(i);
-        }
-    }
-    if (table && up)
-    {
-        for (const Ipv4RoutingTableEntry& route : *saved)
-        {
-            if (route.IsDefault())
-            {
-                table->SetDefaultRoute(route.GetGateway(), route.GetInterface());
-            }
-            else
-            {
-                table->AddHostRouteTo(route.GetDest(), route.GetGateway(), route.GetInterface());
-            }
-        }
-    }
-    if (globalRoutes)
-    {
-        Ipv4GlobalRoutingHelper::RecomputeRoutingTables();
-    }
-}
-
-/// A scheduled failure: the node goes down, its server application crashes.
-void
-FailServer(LlmPlacementHelper* helper,
-           uint32_t i,
-           Ptr<Node> node,
-           bool routes,
-           std::vector<Ipv4RoutingTableEntry>* saved,
-           uint64_t* count)
-{
-    NS_LOG_INFO("server " << helper->GetScenario().GetServers()[i].name << " fails at "
-                          << Simulator::Now().As(Time::S));
-    SetNodeUp(node, false, routes, saved);
-    helper->NotifyServerDown(i);
-    ++*count;
-}
-
-/// A scheduled repair: the node is back, without the state it held.
-void
-RepairServer(LlmPlacementHelper* helper,
-             uint32_t i,
-             Ptr<Node> node,
-             bool routes,
-             std::vector<Ipv4RoutingTableEntry>* saved,
-             uint64_t* count)
-{
-    NS_LOG_INFO("server " << helper->GetScenario().GetServers()[i].name << " is back at "
-                          << Simulator::Now().As(Time::S));
-    SetNodeUp(node, true, routes, saved);
-    helper->NotifyServerUp(i);
-    ++*count;
-}
-
 /// Calls Simulator::Destroy and Names::Clear when the run ends, however it ends.
 struct SimulatorGuard
 {
@@ -1007,8 +918,7 @@ LlmSimulation::Run()
     placement.AssignStreams(1);
     LlmRunRecorder recorder;
     recorder.Connect(placement);
-    // Per failed server: its static routes, restored when it is back.
-    std::vector<std::vector<Ipv4RoutingTableEntry>> savedRoutes(s.GetServers().size());
+    LlmRunSetup::FailureState failureState; // failed and repaired counts, saved routes
     if (failures)
     {
         placement.EnableFailureRecovery(Seconds(failureTimeout));
@@ -1017,30 +927,12 @@ LlmSimulation::Run()
                 recorder.ConnectServer(app);
             });
         // Global routes go around a failed node (Wi-Fi D2D runs on one-hop static routes).
-        const bool routes = t.d2d == "p2p";
-        for (const LlmFailureSchedule::Failure& f : m_failures.GetFailures())
-        {
-            const uint32_t i = static_cast<uint32_t>(*s.FindServer(f.server));
-            Simulator::Schedule(Seconds(f.timeSeconds),
-                                &FailServer,
-                                &placement,
-                                i,
-                                servers.Get(i),
-                                routes,
-                                &savedRoutes[i],
-                                &r.serversFailed);
-            if (f.repairSeconds)
-            {
-                Simulator::Schedule(Seconds(f.timeSeconds + *f.repairSeconds),
-                                    &RepairServer,
-                                    &placement,
-                                    i,
-                                    servers.Get(i),
-                                    routes,
-                                    &savedRoutes[i],
-                                    &r.serversRepaired);
-            }
-        }
+        LlmRunSetup::ScheduleFailures(m_failures,
+                                      s,
+                                      servers,
+                                      {&placement},
+                                      t.d2d == "p2p",
+                                      failureState);
         r.failureSchedule = m_failures.ToText();
         r.failureTimeoutSeconds = failureTimeout;
     }
@@ -1147,6 +1039,8 @@ LlmSimulation::Run()
     r.linkTraceLinks = traceCounts.links;
     r.linkTraceLinksSimulated = traceCounts.linksSimulated;
     r.linkRateChanges = traceCounts.rateChanges;
+    r.serversFailed = failureState.failed;
+    r.serversRepaired = failureState.repaired;
     r.events = Simulator::GetEventCount();
     r.endSeconds = Simulator::Now().GetSeconds();
 

@@ -166,7 +166,8 @@ expect 1 "command line: --objective: only with a several-model scenario" "$plan"
 expect 1 'command line: --solver: expected ilp (the joint ILP) or exhaustive (joint exhaustive search) for a several-model scenario, got "greedy"' "$plan" --scenario=two.json --solver=greedy
 expect 1 "two.json: expected a one-model scenario (contract version 1), got a several-model one" "$bin/edge-llm-delta-table" --scenario=two.json
 expect 1 "command line: --tokens: not with a several-model scenario (contract version 2): set it per model in the file (models[].model, workload" "$bin/edge-llm-simulate" --scenario=two.json --tokens=8
-expect 1 "command line: --fail: not with a several-model scenario (contract version 2): server failures are simulated for one model only so far" "$bin/edge-llm-simulate" --scenario=two.json --fail=edge3@1
+expect 1 "command line: --replace: not with a several-model scenario (contract version 2)" "$bin/edge-llm-simulate" --scenario=two.json --replace=periodic:1
+expect 1 "command line: --fail item 1 (mars@1): server: expected the name of a scenario server" "$bin/edge-llm-simulate" --scenario=two.json --fail=mars@1
 expect 1 "command line: --netanim: not with a several-model scenario" "$bin/edge-llm-multi-simulate" --scenario=two.json --netanim=run.xml
 expect 1 "/nonexistent/f.xml: cannot write the FlowMonitor XML" "$bin/edge-llm-multi-simulate" --scenario=two.json --flowmon-xml=/nonexistent/f.xml
 expect 1 'command line: --solvers: expected joint solvers with --sweep=models (joint-ilp, sequential, joint-exhaustive), got "greedy"' "$bin/edge-llm-sweep" --sweep=models --solvers=greedy --output-dir=sw

@@ -842,6 +842,136 @@ class LlmMultiLinkTraceTestCase : public TestCase
     }
 };
 
+/// After any model's re-plan: the largest excess of the models' weights together over a
+/// server's storage (0: none), bytes.
+struct StorageWatch
+{
+    std::vector<LlmPlacementHelper*> models; //!< Every model's placement
+    std::vector<double> capacity;            //!< κ_i per server, bytes
+    double worstExcess{0};                   //!< Largest Σ_m used − κ_i seen
+    uint32_t checks{0};                      //!< Re-plans seen
+
+    /// A model re-planned: add up every model's plan in use.
+    void Check(uint32_t, const std::vector<uint32_t>&)
+    {
+        ++checks;
+        std::vector<double> used(capacity.size(), 0.0);
+        for (LlmPlacementHelper* h : models)
+        {
+            const std::vector<double> u = h->GetStorageUsed();
+            for (std::size_t i = 0; i < u.size() && i < used.size(); ++i)
+            {
+                used[i] += h->IsServerDown(static_cast<uint32_t>(i)) ? 0.0 : u[i];
+            }
+        }
+        for (std::size_t i = 0; i < used.size(); ++i)
+        {
+            worstExcess = std::max(worstExcess, used[i] - capacity[i]);
+        }
+    }
+};
+
+/**
+ * @ingroup edge-llm-tests
+ * Server failures with several models, under TCP and UDP: a failure of a server no model uses
+ * changes no model's time or tokens; a failure of a server both models share mid-run makes
+ * both re-plan and replay, every token completes exactly once, and no re-plan puts more weights
+ * on a server than its storage holds with the other model's plan in use.
+ */
+class LlmMultiFailureTestCase : public TestCase
+{
+  public:
+    LlmMultiFailureTestCase()
+        : TestCase("Several models and a server failure: both re-plan within the shared storage")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        std::vector<std::pair<uint32_t, uint32_t>> mesh;
+        for (uint32_t i = 0; i < 5; ++i)
+        {
+            for (uint32_t j = i + 1; j < 5; ++j)
+            {
+                mesh.emplace_back(i, j);
+            }
+        }
+        LlmScenario s = Infrastructure(4, 5, mesh, 6, 20000); // s4 hosts no layer
+        // κ = 3 layers at 16 bits (p · 16 / 8 = 2 MB each); s2 computes 4 x faster, so a
+        // re-plan wants it, but b keeps 2 of its 3 layers' room there.
+        for (LlmServer& server : s.GetServers())
+        {
+            server.storageBytes = 6e6;
+        }
+        s.GetServers()[2].ccsHz = 4e10;
+        const LlmMultiScenario multi = Multi(s, {Tenant("a", s, 1), Tenant("b", s, 1)});
+        const std::vector<LlmPlan> plans = {HandPlan({0, 0, 1, 1}), HandPlan({2, 2, 1, 3})};
+        for (const std::string transport : {"tcp", "udp"})
+        {
+            LlmTransportSetting t = Setting(transport);
+            t.allLinks = true; // as a run with failures builds them
+            LlmMultiSimulation plain(multi, plans, t);
+            plain.SetRngRun(1);
+            const LlmMultiSimulationResult none = plain.Run();
+            const double mid = none.models[0].simulatedSeconds / 3;
+            const auto run = [&](const std::string& item, StorageWatch* watch) {
+                LlmMultiSimulation sim(multi, plans, t);
+                sim.SetRngRun(1);
+                sim.SetFailureSchedule(LlmFailureSchedule::Parse({item}, "test", "--fail", s));
+                sim.SetInstalledCallback(
+                    [watch, &s](const std::vector<LlmPlacementHelper*>& ms, const NodeContainer&) {
+                        watch->models = ms;
+                        watch->capacity.assign(s.GetServers().size(), 6e6);
+                        for (LlmPlacementHelper* h : ms)
+                        {
+                            h->GetClient()->TraceConnectWithoutContext(
+                                "Replan",
+                                MakeCallback(&StorageWatch::Check, watch));
+                        }
+                    });
+                return sim.Run();
+            };
+            StorageWatch idleWatch;
+            const LlmMultiSimulationResult idle =
+                run("s4@" + LlmTextParse::Format(mid), &idleWatch);
+            NS_TEST_ASSERT_MSG_EQ(idle.serversFailed, 1, transport << ": it failed");
+            for (std::size_t m = 0; m < 2; ++m)
+            {
+                NS_TEST_ASSERT_MSG_EQ(idle.models[m].simulatedSeconds,
+                                      none.models[m].simulatedSeconds,
+                                      transport << ": a server no model uses changes nothing");
+                NS_TEST_ASSERT_MSG_EQ(idle.models[m].tokensCompleted,
+                                      none.models[m].tokensCompleted,
+                                      "same tokens");
+                NS_TEST_ASSERT_MSG_EQ(idle.models[m].replans, 0, "no re-plan");
+            }
+            StorageWatch watch;
+            const LlmMultiSimulationResult shared = run("s1@" + LlmTextParse::Format(mid), &watch);
+            for (std::size_t m = 0; m < 2; ++m)
+            {
+                const auto& r = shared.models[m];
+                NS_TEST_ASSERT_MSG_EQ(r.tokensCompleted + r.tokensFailed,
+                                      r.tokensRequested,
+                                      transport << ": completed + failed = requested");
+                NS_TEST_ASSERT_MSG_EQ(r.tokensCompleted, r.tokensRequested, "all recovered");
+                NS_TEST_ASSERT_MSG_GT_OR_EQ(r.replans, 1, transport << ": model " << m);
+                NS_TEST_ASSERT_MSG_GT(r.simulatedSeconds,
+                                      none.models[m].simulatedSeconds,
+                                      "the failure costs time");
+            }
+            NS_TEST_ASSERT_MSG_GT_OR_EQ(watch.checks, 2, "both re-plans seen");
+            NS_TEST_ASSERT_MSG_LT_OR_EQ(watch.worstExcess,
+                                        1e-6,
+                                        transport << ": within every server's storage");
+            NS_TEST_ASSERT_MSG_EQ(
+                (shared.ToJson().find("\"server_failures\"") != std::string::npos),
+                true,
+                "reported");
+        }
+    }
+};
+
 /**
  * @ingroup edge-llm-tests
  * Several-model simulation suite.
@@ -862,6 +992,7 @@ class LlmMultiSimulationTestSuite : public TestSuite
         AddTestCase(new LlmMultiProgramTestCase());
         AddTestCase(new LlmMultiOutputsTestCase());
         AddTestCase(new LlmMultiLinkTraceTestCase());
+        AddTestCase(new LlmMultiFailureTestCase());
     }
 };
 
