@@ -26,6 +26,7 @@ cpp_examples = [
     ("edge-llm-simulate --tokens=4", "True", "False"),
     ("edge-llm-multi-simulate --solver=sequential --discipline=round-robin", "True", "False"),
     ("edge-llm-multi-benchmark --models=2 --tokens=2 --solo", "True", "False"),
+    ("edge-llm-multi-simulate --solver=sequential --fail=edge10@5", "True", "False"),
     ("edge-llm-simulate --tokens=4 --link-trace-random=5:0.3:1", "True", "False"),
     ("edge-llm-simulate --tokens=4 --transport=udp --ideal", "True", "False"),
     # test.py runs examples in testpy-output/<date>/ of the ns-3 tree, the module in contrib/.
