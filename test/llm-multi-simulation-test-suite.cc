@@ -370,9 +370,10 @@ struct SharedRun
 };
 
 /// Record a grant at the shared server: its owner and whether the other owner still waits.
+/// (The queue by raw pointer: a Ptr bound into its own trace would keep the node alive.)
 void
 RecordGrant(std::vector<std::pair<uint32_t, bool>>* grants,
-            Ptr<LlmComputeQueue> queue,
+            LlmComputeQueue* queue,
             uint32_t owner,
             uint32_t,
             uint32_t,
@@ -403,7 +404,8 @@ RunShared(const std::string& transport, LlmComputeQueue::Discipline discipline)
     both.SetInstalledCallback([&r](const std::vector<LlmPlacementHelper*>& models,
                                    const NodeContainer& servers) {
         Ptr<LlmComputeQueue> q = servers.Get(0)->GetObject<LlmComputeQueue>();
-        q->TraceConnectWithoutContext("JobStart", MakeBoundCallback(&RecordGrant, &r.grants, q));
+        q->TraceConnectWithoutContext("JobStart",
+                                      MakeBoundCallback(&RecordGrant, &r.grants, PeekPointer(q)));
         for (std::size_t m = 0; m < 2; ++m)
         {
             Ptr<EdgeLlmServerApplication> app = models[m]->GetServer(0);

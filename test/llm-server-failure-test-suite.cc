@@ -114,8 +114,9 @@ OnReplayDone(Observed* o, uint32_t, uint32_t tokens, Time)
     o->replayTokens.push_back(tokens);
 }
 
+/// (The client by raw pointer: a Ptr bound into its own trace would keep it alive for good.)
 void
-OnAllDone(Observed* o, Ptr<EdgeLlmClientApplication> client)
+OnAllDone(Observed* o, EdgeLlmClientApplication* client)
 {
     o->finalPipeline = client->GetPipeline();
 }
@@ -159,7 +160,7 @@ RunWithFailures(const LlmScenario& s,
             app->TraceConnectWithoutContext("Replay", MakeBoundCallback(&OnReplayJob, o));
         });
         // Read the client's last pipeline when the run ends (the client is gone after it).
-        c->TraceConnectWithoutContext("AllDone", MakeBoundCallback(&OnAllDone, o, c));
+        c->TraceConnectWithoutContext("AllDone", MakeBoundCallback(&OnAllDone, o, PeekPointer(c)));
     });
     return run.Run();
 }
