@@ -214,18 +214,6 @@ PrintPlan(const LlmCostModel& m, const LlmPlan& plan)
     PrintPlacement(m, plan.placement, plan.objective, plan.quantizationRatio, "Objective T");
 }
 
-/// The scenario overrides a several-model file sets per model instead (refused with it).
-const std::vector<std::string> kModelOverrides = {"model",
-                                                  "model-config",
-                                                  "delta",
-                                                  "tokens",
-                                                  "batch",
-                                                  "b-min",
-                                                  "b-max",
-                                                  "b-step",
-                                                  "max-layers-per-server",
-                                                  "access-path"};
-
 /// Whether the command line gives --name (bare or with a value other than 0 or false).
 bool
 Given(int argc, char* argv[], const std::string& name)
@@ -417,7 +405,7 @@ main(int argc, char* argv[])
         const bool file = source != LlmScenarioOptions().GetSource();
         if (file && LlmMultiScenario::IsVersion2(LlmStrictJson::ReadFile(source, "file")))
         {
-            for (const std::string& o : kModelOverrides)
+            for (const std::string& o : LlmProgramOptions::ModelOverrides())
             {
                 if (Given(argc, argv, o))
                 {

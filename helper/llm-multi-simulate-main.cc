@@ -41,16 +41,7 @@ const std::vector<OneModelOptions>&
 RefusedOneModelOptions()
 {
     static const std::vector<OneModelOptions> refused{
-        {{"model",
-          "model-config",
-          "delta",
-          "tokens",
-          "batch",
-          "b-min",
-          "b-max",
-          "b-step",
-          "max-layers-per-server",
-          "access-path"},
+        {LlmProgramOptions::ModelOverrides(),
          "set it per model in the file (models[].model, workload, quantization, user) or "
          "max_layers_per_server at its top level"},
         {{"plan"},

@@ -37,27 +37,33 @@ LlmPlacementHelper::LlmPlacementHelper(const LlmScenario& scenario)
     m_messengerFactory.SetTypeId(LlmMessenger::GetTypeId());
 }
 
+std::vector<double>&
+LlmPlacementHelper::PacingTable() const
+{
+    const std::size_t n = m_scenario->GetServers().size();
+    if (!m_paceBps || m_paceBps->size() != n * n)
+    {
+        m_paceBps = std::make_shared<std::vector<double>>(n * n, 0.0);
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            for (uint32_t j = 0; j < n; ++j)
+            {
+                (*m_paceBps)[i * n + j] = m_model->LinkBps(i, j);
+            }
+        }
+    }
+    return *m_paceBps;
+}
+
 void
 LlmPlacementHelper::SetPacingRate(uint32_t i, uint32_t j, double bps)
 {
     NS_LOG_FUNCTION(this << i << j << bps);
     const std::size_t n = m_scenario->GetServers().size();
-    if (i >= n || j >= n || !(bps >= 0))
+    if (i < n && j < n && bps >= 0)
     {
-        return;
+        PacingTable()[i * n + j] = bps;
     }
-    if (!m_paceBps || m_paceBps->size() != n * n)
-    {
-        m_paceBps = std::make_shared<std::vector<double>>(n * n, 0.0);
-        for (uint32_t a = 0; a < n; ++a)
-        {
-            for (uint32_t b = 0; b < n; ++b)
-            {
-                (*m_paceBps)[a * n + b] = m_model->LinkBps(a, b);
-            }
-        }
-    }
-    (*m_paceBps)[i * n + j] = bps;
 }
 
 void
@@ -163,17 +169,7 @@ LlmPlacementHelper::BuildPipeline(const LlmPlan& plan,
         st.outputBytes = static_cast<uint32_t>(bytes);
         pipeline->stages.push_back(st);
     }
-    if (!m_paceBps || m_paceBps->size() != std::size_t(n) * n)
-    {
-        m_paceBps = std::make_shared<std::vector<double>>(std::size_t(n) * n, 0.0);
-        for (uint32_t i = 0; i < n; ++i)
-        {
-            for (uint32_t j = 0; j < n; ++j)
-            {
-                (*m_paceBps)[std::size_t(i) * n + j] = m_model->LinkBps(i, j);
-            }
-        }
-    }
+    PacingTable(); // shared by every pipeline of this helper
     pipeline->linkBps = m_paceBps;
     for (uint32_t i = 0; i < n; ++i)
     {

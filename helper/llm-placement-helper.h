@@ -283,6 +283,13 @@ class LlmPlacementHelper
     std::vector<uint32_t> DetectFailures() const;
     /// The re-planner given to the client.
     Ptr<const LlmPipeline> Replan(const std::vector<uint32_t>& failed);
+
+    /**
+     * The Ω_ij table the UDP senders pace at (scenario servers × servers), made from the cost
+     * model's Ω_ij on first use.
+     * @return the table (m_paceBps)
+     */
+    std::vector<double>& PacingTable() const;
     /**
      * @brief Build and install the pipeline of a new plan on the servers.
      * @param plan the plan (server indices of this scenario)

@@ -757,6 +757,22 @@ LlmProgramOptions::GetSolvers() const
     return m_solvers;
 }
 
+const std::vector<std::string>&
+LlmProgramOptions::ModelOverrides()
+{
+    static const std::vector<std::string> names{"model",
+                                                "model-config",
+                                                "delta",
+                                                "tokens",
+                                                "batch",
+                                                "b-min",
+                                                "b-max",
+                                                "b-step",
+                                                "max-layers-per-server",
+                                                "access-path"};
+    return names;
+}
+
 bool
 LlmProgramOptions::HasSolvers() const
 {

@@ -92,6 +92,14 @@ class LlmProgramOptions
     /// @return --solvers
     const std::vector<std::string>& GetSolvers() const;
 
+    /**
+     * @brief The SCENARIO options that set the one model of a version-1 scenario (its model,
+     *        δ, n, β, bits, layers per server, access path): a several-model scenario (version
+     *        2) sets them per model, so the programs refuse them with one.
+     * @return option names without "--"
+     */
+    static const std::vector<std::string>& ModelOverrides();
+
     /// @return whether --solvers was given (else GetSolvers() is the ILP and the baselines)
     bool HasSolvers() const;
     /// @return --time-limit, --gap

@@ -203,15 +203,14 @@ LlmSweep::LlmSweep(const LlmScenario& base, const LlmSweepConfig& config)
     }
     if (m_config.kind == LlmSweepConfig::MODELS)
     {
-        double minOmega = 0;
         for (const LlmLink& l : m_base.GetLinks())
         {
             if (m_base.IsD2d(*m_base.FindServer(l.from), *m_base.FindServer(l.to)))
             {
-                minOmega = minOmega > 0 ? std::min(minOmega, l.bps) : l.bps;
+                m_minD2dBps = m_minD2dBps > 0 ? std::min(m_minD2dBps, l.bps) : l.bps;
             }
         }
-        if (!(minOmega > 0))
+        if (!(m_minD2dBps > 0))
         {
             throw LlmInputError("command line",
                                 "--sweep=models",
@@ -373,18 +372,7 @@ LlmSweep::DrawScenario(std::size_t index) const
     if (m_config.kind == LlmSweepConfig::OMEGA || m_config.kind == LlmSweepConfig::MODELS)
     {
         // MODELS: the draw at the base's smallest D2D Ω, the same at every number of models.
-        double lo = g;
-        if (m_config.kind == LlmSweepConfig::MODELS)
-        {
-            lo = 0;
-            for (const LlmLink& l : m_base.GetLinks())
-            {
-                if (s.IsD2d(*s.FindServer(l.from), *s.FindServer(l.to)))
-                {
-                    lo = lo > 0 ? std::min(lo, l.bps) : l.bps;
-                }
-            }
-        }
+        const double lo = m_config.kind == LlmSweepConfig::MODELS ? m_minD2dBps : g;
         for (LlmLink& l : s.GetLinks())
         {
             if (s.IsD2d(*s.FindServer(l.from), *s.FindServer(l.to)))

@@ -227,6 +227,7 @@ class LlmSweep
 
     LlmScenario m_base;                      //!< Base scenario
     LlmSweepConfig m_config;                 //!< Settings
+    double m_minD2dBps{0};                   //!< The base's smallest D2D Ω (MODELS draws)
     std::optional<std::size_t> m_outputsRun; //!< Run index that writes m_outputs
     LlmSimulationOutputs m_outputs;          //!< Files of that run
 };
